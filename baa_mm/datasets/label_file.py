@@ -1,0 +1,135 @@
+"""Reading bone-age label tables (pure Python; no mmengine here).
+
+The three RSNA layouts are recognised by column *aliases* (case- and
+space-insensitive), so hospital exports with similar headers work too:
+
+============  ===============================================
+field         accepted headers
+============  ===============================================
+id            ``id``, ``Image ID``, ``Case ID``, ``image_id``
+age           ``boneage``, ``Bone Age (months)``, ``Ground truth bone age (months)``, ``bone_age``, ``age``
+sex           ``male``, ``Sex``, ``gender``
+============  ===============================================
+
+Headers are compared lower-case without spaces, brackets, ``-`` and ``_``.
+Sex values: ``True/False``, ``M/F``, ``male/female``, ``1/0`` in any case;
+``male`` columns hold "is male", ``sex``/``gender`` columns M/F (1/0 read as
+male/female for both).
+"""
+import csv
+import math
+import os.path as osp
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+__all__ = ['LabelRow', 'LabelFileError', 'read_label_file', 'parse_sex',
+           'COLUMN_ALIASES']
+
+
+class LabelFileError(ValueError):
+    """A label file or one of its rows is invalid (message names both)."""
+
+
+COLUMN_ALIASES: Dict[str, Sequence[str]] = {
+    'id': ('id', 'imageid', 'caseid'),
+    'age': ('boneage', 'boneagemonths', 'groundtruthboneagemonths', 'age',
+            'boneageyears', 'ageyears', 'agemonths'),
+    'sex': ('male', 'sex', 'gender'),
+}
+
+_TRUE = {'true', 'm', 'male', '1', 'yes', 't', 'y'}
+_FALSE = {'false', 'f', 'female', '0', 'no', 'n'}
+
+
+def _norm(header: str) -> str:
+    """Lower-case a header and drop spaces, brackets, '-' and '_'."""
+    return re.sub(r'[\s()\-_]', '', header.strip().lower().lstrip('\ufeff'))
+
+
+def parse_sex(value: str) -> Optional[int]:
+    """Parse a sex cell to 1 (male) / 0 (female); None if not recognised.
+
+    Note ``'F'`` means female here, never "False": in a ``male`` column the
+    RSNA files use ``True``/``False`` in full.
+    """
+    v = str(value).strip().lower()
+    if v.endswith('.0'):  # 1.0 / 0.0 from spreadsheets
+        v = v[:-2]
+    if v in _TRUE:
+        return 1
+    if v in _FALSE:
+        return 0
+    return None
+
+
+@dataclass
+class LabelRow:
+    """One parsed row. ``line`` is the 1-based line in the file, ``raw`` the
+    unparsed cells by header."""
+    img_id: str
+    age: Optional[float]
+    sex: Optional[int]
+    line: int
+    raw: Optional[dict] = None
+
+
+def _match_columns(fieldnames: List[str], path: str,
+                   require_sex: bool) -> Dict[str, Optional[str]]:
+    normed = {_norm(f): f for f in fieldnames if f is not None}
+    found: Dict[str, Optional[str]] = {}
+    for key, aliases in COLUMN_ALIASES.items():
+        found[key] = next((normed[a] for a in aliases if a in normed), None)
+    need = ['id', 'age'] + (['sex'] if require_sex else [])
+    missing = [k for k in need if found[k] is None]
+    if missing:
+        raise LabelFileError(
+            f'{path}: cannot find the {"/".join(missing)} column(s) in the '
+            f'header {fieldnames}; accepted names: '
+            + '; '.join(f'{k}: {list(COLUMN_ALIASES[k])}' for k in missing))
+    return found
+
+
+def read_label_file(path: str, require_sex: bool = True) -> List[LabelRow]:
+    """Read a CSV label table into :class:`LabelRow` objects.
+
+    Cells are parsed but *not* range-checked here (the dataset does that,
+    with its own limits).  An unparsable age or sex cell is kept as ``None``
+    together with its line so the caller can report it.
+
+    Args:
+        path (str): CSV file.
+        require_sex (bool): Raise if the table has no sex column.
+
+    Returns:
+        list[LabelRow]: One per data row, in file order.
+
+    Raises:
+        FileNotFoundError: The file does not exist.
+        LabelFileError: Empty file or missing columns (names the file).
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'label file not found: {path}')
+    with open(path, newline='', encoding='utf-8-sig') as f:
+        reader = csv.DictReader(f)
+        if not reader.fieldnames:
+            raise LabelFileError(f'{path}: empty label file (no header)')
+        cols = _match_columns(list(reader.fieldnames), path, require_sex)
+        rows = []
+        for rec in reader:
+            line = reader.line_num
+            img_id = (rec.get(cols['id']) or '').strip()
+            if img_id.endswith('.0'):
+                img_id = img_id[:-2]
+            age_txt = (rec.get(cols['age']) or '').strip()
+            try:
+                age = float(age_txt)
+                if math.isnan(age) or math.isinf(age):
+                    age = None
+            except ValueError:
+                age = None
+            sex = None
+            if cols['sex'] is not None:
+                sex = parse_sex(rec.get(cols['sex']) or '')
+            rows.append(LabelRow(img_id, age, sex, line, raw=rec))
+    return rows

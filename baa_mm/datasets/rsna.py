@@ -1,0 +1,146 @@
+"""RSNA Pediatric Bone Age dataset (and any table + image folder like it)."""
+import os.path as osp
+from typing import Callable, List, Optional, Sequence, Union
+
+from mmengine.dataset import BaseDataset
+from mmengine.logging import MMLogger
+
+from baa_mm.registry import DATASETS
+from .label_file import LabelFileError, read_label_file
+
+__all__ = ['RSNABoneAgeDataset']
+
+
+@DATASETS.register_module()
+class RSNABoneAgeDataset(BaseDataset):
+    """A bone-age dataset: a label table plus a folder of radiographs.
+
+    Reads the RSNA training CSV (``id,boneage,male``), the validation CSV
+    (``Image ID,male,Bone Age (months)``) and tables with similar headers
+    (see :mod:`baa_mm.datasets.label_file`).  Image ``<id>`` maps to
+    ``<data_prefix.img_path>/<id><img_suffix>``.
+
+    Every row is validated when the dataset is built, so a bad row fails
+    here with the file and line, not deep inside a dataloader worker.
+
+    Each item of ``data_list``::
+
+        dict(img_path=str, img_id=str, gt_age=float, sex=int | None,
+             sample_idx=int)
+
+    Args:
+        ann_file (str): Label table, relative to ``data_root``.
+        data_root (str): Root folder. Defaults to ''.
+        data_prefix (dict): ``dict(img_path='train')`` the image folder.
+        img_suffix (str): File extension appended to ids. Defaults to '.png'.
+        with_sex (bool): Whether the sex column is required. Defaults to True.
+        max_age (float): Largest plausible age (in the file's unit).
+            Defaults to 240 (months).
+        age_unit (str): Unit of the ages in the table, stored in
+            ``metainfo['age_unit']``. Defaults to 'months'.
+        check_files (bool): Check that every image exists at construction.
+        on_bad_sample (str): 'raise' (default) stops at the first bad row with
+            its file and line; 'skip' logs every bad row with its reason and
+            the total count, then drops them.
+        pipeline, test_mode, lazy_init, max_refetch, indices,
+        serialize_data: As :class:`mmengine.dataset.BaseDataset`.
+    """
+
+    METAINFO = dict(age_unit='months', task='bone_age')
+
+    def __init__(self,
+                 ann_file: str,
+                 data_root: str = '',
+                 data_prefix: dict = dict(img_path=''),
+                 img_suffix: str = '.png',
+                 with_sex: bool = True,
+                 max_age: float = 240.,
+                 age_unit: str = 'months',
+                 check_files: bool = True,
+                 on_bad_sample: str = 'raise',
+                 metainfo: Optional[dict] = None,
+                 pipeline: Sequence[Union[dict, Callable]] = (),
+                 test_mode: bool = False,
+                 lazy_init: bool = False,
+                 max_refetch: int = 1000,
+                 indices: Optional[Union[int, Sequence[int]]] = None,
+                 serialize_data: bool = True):
+        if on_bad_sample not in ('raise', 'skip'):
+            raise ValueError("on_bad_sample must be 'raise' or 'skip', got "
+                             f'{on_bad_sample!r}')
+        if age_unit not in ('months', 'years'):
+            raise ValueError(f"age_unit must be 'months' or 'years', got "
+                             f'{age_unit!r}')
+        self.img_suffix = img_suffix
+        self.with_sex = with_sex
+        self.max_age = float(max_age)
+        self.check_files = check_files
+        self.on_bad_sample = on_bad_sample
+        metainfo = dict(metainfo or {}, age_unit=age_unit)
+        super().__init__(
+            ann_file=ann_file,
+            data_root=data_root,
+            data_prefix=data_prefix,
+            metainfo=metainfo,
+            pipeline=list(pipeline),
+            test_mode=test_mode,
+            lazy_init=lazy_init,
+            max_refetch=max_refetch,
+            indices=indices,
+            serialize_data=serialize_data)
+
+    def _check_row(self, row, img_path: str, seen: dict) -> Optional[str]:
+        """Return why a row is bad, or None."""
+        if not row.img_id:
+            return 'empty image id'
+        if row.img_id in seen:
+            return (f'duplicate image id {row.img_id!r} (first on line '
+                    f'{seen[row.img_id]})')
+        if row.age is None:
+            return 'missing or non-numeric age'
+        if row.age < 0:
+            return f'negative age {row.age}'
+        if row.age > self.max_age:
+            return (f'implausible age {row.age} > max_age={self.max_age} '
+                    f'{self.metainfo["age_unit"]} (set max_age to allow it)')
+        if self.with_sex and row.sex is None:
+            raw = row.raw or {}
+            sex_cells = [v for k, v in raw.items()
+                         if k and k.strip().lower() in ('male', 'sex',
+                                                        'gender')]
+            return (f'unknown sex value {sex_cells[:1]!r} (expected True/'
+                    'False, M/F, male/female or 1/0)')
+        if self.check_files and not osp.isfile(img_path):
+            return f'image file not found: {img_path}'
+        return None
+
+    def load_data_list(self) -> List[dict]:
+        """Parse and validate the label table."""
+        logger = MMLogger.get_current_instance()
+        rows = read_label_file(self.ann_file, require_sex=self.with_sex)
+        if not rows:
+            raise LabelFileError(f'{self.ann_file}: no data rows')
+        img_dir = self.data_prefix.get('img_path', '')
+        data_list, seen, bad = [], {}, []
+        for row in rows:
+            img_path = osp.join(img_dir, f'{row.img_id}{self.img_suffix}')
+            reason = self._check_row(row, img_path, seen)
+            if reason is not None:
+                msg = f'{self.ann_file}, line {row.line}: {reason}'
+                if self.on_bad_sample == 'raise':
+                    raise LabelFileError(msg)
+                bad.append(msg)
+                logger.warning(f'skipping {msg}')
+                continue
+            seen[row.img_id] = row.line
+            data_list.append(
+                dict(img_path=img_path, img_id=row.img_id,
+                     gt_age=float(row.age),
+                     sex=row.sex if self.with_sex else None))
+        if bad:
+            logger.warning(f'{self.ann_file}: skipped {len(bad)} of '
+                           f'{len(rows)} rows (on_bad_sample="skip")')
+        if not data_list:
+            raise LabelFileError(f'{self.ann_file}: no valid rows left')
+        self.skipped = bad
+        return data_list

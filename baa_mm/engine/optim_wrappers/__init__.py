@@ -1,0 +1,3 @@
+from .bf16_optim_wrapper import Bf16OptimWrapper
+
+__all__ = ['Bf16OptimWrapper']

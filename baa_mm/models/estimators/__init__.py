@@ -1,0 +1,3 @@
+from .regressor import BoneAgeRegressor
+
+__all__ = ['BoneAgeRegressor']

@@ -1,0 +1,86 @@
+"""The plain bone-age regressor (the baselines)."""
+from typing import List, Optional, Tuple, Union
+
+import torch
+from mmengine.model import BaseModel
+
+from baa_mm.registry import MODELS
+from baa_mm.structures import BoneAgeDataSample
+
+__all__ = ['BoneAgeRegressor']
+
+
+@MODELS.register_module()
+class BoneAgeRegressor(BaseModel):
+    """backbone → neck → :class:`BoneAgeRegressionHead`.
+
+    Modes of :meth:`forward` (as mmpretrain's ``ImageClassifier``):
+
+    - ``tensor``: (N,) predicted ages (for export/benchmarks).
+    - ``loss``: dict of losses.
+    - ``predict``: list of :class:`BoneAgeDataSample` with ``pred_age``.
+
+    Args:
+        backbone (dict): Backbone config, e.g. ``dict(_scope_='mmpretrain',
+            type='ResNet', depth=18, in_channels=1)``.
+        head (dict): Head config.
+        neck (dict, optional): Neck config, e.g. global average pooling.
+        data_preprocessor (dict, optional): Defaults to
+            ``BoneAgeDataPreprocessor``.
+        channels_last (bool): Keep the model in channels-last memory format
+            (pair it with the preprocessor's ``channels_last``).
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 head: dict,
+                 neck: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 channels_last: bool = False,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='BoneAgeDataPreprocessor')
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck) if neck is not None else None
+        self.head = MODELS.build(head)
+        if channels_last:
+            self.to(memory_format=torch.channels_last)
+
+    def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor]:
+        """(N, C, H, W) images → tuple of features (the neck's outputs)."""
+        feats = self.backbone(inputs)
+        if not isinstance(feats, (tuple, list)):
+            feats = (feats, )
+        if self.neck is not None:
+            feats = self.neck(feats)
+        return tuple(feats)
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[List[BoneAgeDataSample]] = None,
+                sex: Optional[torch.Tensor] = None,
+                mode: str = 'tensor'
+                ) -> Union[torch.Tensor, dict, List[BoneAgeDataSample]]:
+        """Run the model.
+
+        Args:
+            inputs (Tensor): (N, C, H, W) preprocessed images.
+            data_samples (list[BoneAgeDataSample], optional): Needed for
+                ``loss`` (``gt_age``).
+            sex (Tensor, optional): (N,) 1 male / 0 female.
+            mode (str): 'tensor', 'loss' or 'predict'.
+        """
+        feats = self.extract_feat(inputs)
+        if mode == 'tensor':
+            return self.head(feats, sex)
+        if mode == 'loss':
+            if not data_samples:
+                raise ValueError('mode="loss" needs data_samples with gt_age')
+            return self.head.loss(feats, sex, data_samples)
+        if mode == 'predict':
+            return self.head.predict(feats, sex, data_samples)
+        raise RuntimeError(f'Invalid mode "{mode}"; expected "tensor", '
+                           '"loss" or "predict"')

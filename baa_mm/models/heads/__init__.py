@@ -1,0 +1,3 @@
+from .regression_head import BoneAgeRegressionHead
+
+__all__ = ['BoneAgeRegressionHead']

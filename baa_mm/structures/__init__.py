@@ -1,0 +1,3 @@
+from .bone_age_data_sample import BoneAgeDataSample
+
+__all__ = ['BoneAgeDataSample']

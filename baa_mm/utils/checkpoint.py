@@ -1,0 +1,71 @@
+"""Loading mmengine checkpoints under ``torch.load(weights_only=True)``.
+
+torch>=2.6 loads with ``weights_only=True`` by default.  A Runner checkpoint
+written by mmengine 0.10.7 also holds the message hub (``HistoryBuffer``
+objects whose statistics are numpy scalars/arrays), so ``--resume`` and
+``load_from`` fail with ``UnpicklingError: Weights only load failed``.
+
+Rather than switching to ``weights_only=False`` (which would execute arbitrary
+pickled code from a checkpoint), :func:`mmengine_checkpoint_globals` allow-lists
+exactly the globals such a checkpoint needs, for the duration of a ``with``
+block.  ``builtins.getattr`` is needed because ``HistoryBuffer`` pickles its
+statistics methods as ``getattr(HistoryBuffer, name)``; with the restricted
+unpickler it can only reach attributes of allow-listed objects.
+"""
+import builtins
+import contextlib
+from typing import Iterator, List
+
+import numpy as np
+import torch
+
+__all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'mmengine_checkpoint_globals']
+
+
+def _numpy_globals() -> List:
+    """numpy objects a pickled scalar/array refers to (numpy 1.x and 2.x)."""
+    try:
+        from numpy._core import multiarray  # numpy>=2
+    except ImportError:  # pragma: no cover - numpy 1.x
+        from numpy.core import multiarray
+    objs = [multiarray._reconstruct, multiarray.scalar, np.ndarray, np.dtype]
+    for name in ('Float64DType', 'Float32DType', 'Int64DType', 'Int32DType',
+                 'BoolDType'):
+        dtype_cls = getattr(getattr(np, 'dtypes', None), name, None)
+        if dtype_cls is not None:
+            objs.append(dtype_cls)
+    return objs
+
+
+def _mmengine_globals() -> List:
+    from mmengine.logging.history_buffer import HistoryBuffer
+    return [HistoryBuffer, builtins.getattr]
+
+
+MMENGINE_CHECKPOINT_GLOBALS = None  # filled lazily by _all_globals()
+
+
+def _all_globals() -> List:
+    global MMENGINE_CHECKPOINT_GLOBALS
+    if MMENGINE_CHECKPOINT_GLOBALS is None:
+        MMENGINE_CHECKPOINT_GLOBALS = _mmengine_globals() + _numpy_globals()
+    return MMENGINE_CHECKPOINT_GLOBALS
+
+
+@contextlib.contextmanager
+def mmengine_checkpoint_globals() -> Iterator[None]:
+    """Allow-list the globals of an mmengine checkpoint inside the block.
+
+    Loading stays ``weights_only=True``; on torch<2.6 (no ``safe_globals``)
+    this is a no-op.
+
+    Example:
+        >>> with mmengine_checkpoint_globals():
+        ...     runner.train()  # --resume works on torch>=2.6
+    """
+    safe_globals = getattr(torch.serialization, 'safe_globals', None)
+    if safe_globals is None:  # pragma: no cover - old torch
+        yield
+        return
+    with safe_globals(_all_globals()):
+        yield

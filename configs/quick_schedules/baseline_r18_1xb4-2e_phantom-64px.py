@@ -1,0 +1,29 @@
+# Tiny smoke schedule (tests, CI): 64 px phantoms, batch 4, 2 epochs, fp32.
+_base_ = [
+    '../_base_/models/baseline_r18.py',
+    '../_base_/datasets/phantom_bone_age.py',
+    '../_base_/schedules/adamw_onecycle_30e.py',
+    '../_base_/default_runtime.py',
+]
+img_size = 64
+train_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='RandomAffine', max_rotate=10.),
+    dict(type='PackBoneAgeInputs'),
+]
+test_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='PackBoneAgeInputs'),
+]
+_loader = dict(batch_size=4, num_workers=0, persistent_workers=False)
+train_dataloader = dict(**_loader, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
+
+max_epochs = 2
+param_scheduler = [dict(end=max_epochs)]
+train_cfg = dict(max_epochs=max_epochs, val_interval=1)
+default_hooks = dict(logger=dict(interval=1))

@@ -1,0 +1,76 @@
+"""Shared fixtures: small data sets the tests write themselves."""
+import csv
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..'))
+SHARED_DATA = osp.abspath(osp.join(REPO, '..', 'shared', 'data'))
+
+
+def write_rsna_folder(root: str, n: int = 12, size: int = 48,
+                      layout: str = 'train', seed: int = 0,
+                      split: str = 'train') -> str:
+    """Write ``<root>/<split>/<id>.png`` and ``<root>/<split>.csv``.
+
+    The image brightness encodes the age a little so that the values seen in
+    tests are not all alike.  Returns the CSV path.
+    """
+    rng = np.random.default_rng(seed)
+    os.makedirs(osp.join(root, split), exist_ok=True)
+    rows = []
+    for i in range(n):
+        age = float(rng.uniform(12, 216))
+        male = bool(rng.integers(0, 2))
+        img = (rng.random((size, size)) * 80 + age / 2).astype(np.uint8)
+        cv2.imwrite(osp.join(root, split, f'{1000 + i}.png'), img)
+        rows.append((str(1000 + i), age, male))
+    path = osp.join(root, f'{split}.csv')
+    with open(path, 'w', newline='') as f:
+        w = csv.writer(f)
+        if layout == 'train':
+            w.writerow(['id', 'boneage', 'male'])
+            w.writerows([(i, f'{a:.1f}', str(m)) for i, a, m in rows])
+        elif layout == 'val':
+            w.writerow(['Image ID', 'male', 'Bone Age (months)'])
+            w.writerows([(i, str(m).upper(), f'{a:.1f}') for i, a, m in rows])
+        else:
+            raise ValueError(layout)
+    return path
+
+
+@pytest.fixture
+def rsna_folder(tmp_path):
+    write_rsna_folder(str(tmp_path), layout='train', split='train')
+    write_rsna_folder(str(tmp_path), layout='val', split='val', seed=1, n=6)
+    return str(tmp_path)
+
+
+@pytest.fixture(scope='session')
+def phantom_root(tmp_path_factory):
+    """A tiny phantom data set (train/val/test) at 64 px, generated once."""
+    from baa_mm.datasets.phantom import generate_phantom_dataset
+    root = str(tmp_path_factory.mktemp('phantom'))
+    generate_phantom_dataset(root, num_train=16, num_val=8, num_test=8,
+                             img_size=64, seed=0)
+    return root
+
+
+def run_tool(args, cwd=REPO, env=None, timeout=600):
+    """Run a command with this interpreter; fail with its output."""
+    full_env = dict(os.environ, PYTHONPATH=REPO, **(env or {}))
+    proc = subprocess.run(args, cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError(
+            f'{" ".join(args)} exited {proc.returncode}\n--- stdout ---\n'
+            f'{proc.stdout[-6000:]}\n--- stderr ---\n{proc.stderr[-6000:]}')
+    return proc
+
+
+PYTHON = sys.executable

@@ -1,0 +1,112 @@
+import os.path as osp
+
+import numpy as np
+import pytest
+
+from baa_mm.datasets import LabelFileError, RSNABoneAgeDataset, parse_sex
+from conftest import SHARED_DATA
+
+PIPELINE = [dict(type='LoadRadiograph'), dict(type='PackBoneAgeInputs')]
+
+
+def test_train_layout(rsna_folder):
+    ds = RSNABoneAgeDataset(ann_file='train.csv', data_root=rsna_folder,
+                            data_prefix=dict(img_path='train'),
+                            pipeline=PIPELINE)
+    assert len(ds) == 12
+    info = ds.get_data_info(0)
+    assert info['img_id'] == '1000'
+    assert info['img_path'] == osp.join(rsna_folder, 'train', '1000.png')
+    assert info['sex'] in (0, 1) and 12 <= info['gt_age'] <= 216
+    item = ds[0]
+    assert item['inputs'].shape == (1, 48, 48)
+    sample = item['data_samples']
+    assert float(sample.gt_age) == pytest.approx(info['gt_age'])
+    assert int(sample.sex) == info['sex'] and sample.img_id == '1000'
+    assert ds.metainfo['age_unit'] == 'months'
+
+
+def test_val_layout(rsna_folder):
+    ds = RSNABoneAgeDataset(ann_file='val.csv', data_root=rsna_folder,
+                            data_prefix=dict(img_path='val'))
+    assert len(ds) == 6
+    assert {ds.get_data_info(i)['sex'] for i in range(6)} <= {0, 1}
+
+
+@pytest.mark.parametrize('value,expected', [
+    ('True', 1), ('FALSE', 0), ('m', 1), ('F', 0), ('1', 1), ('0', 0),
+    ('Male', 1), ('female', 0), ('1.0', 1), ('x', None), ('', None)])
+def test_parse_sex(value, expected):
+    assert parse_sex(value) == expected
+
+
+def _write(tmp_path, text, images=('1', '2')):
+    (tmp_path / 'img').mkdir(exist_ok=True)
+    for i in images:
+        (tmp_path / 'img' / f'{i}.png').write_bytes(b'')
+    (tmp_path / 'labels.csv').write_text(text)
+    return dict(ann_file='labels.csv', data_root=str(tmp_path),
+                data_prefix=dict(img_path='img'))
+
+
+@pytest.mark.parametrize('text,error', [
+    ('id,boneage,male\n1,100,True\n2,,False\n',
+     r'labels.csv, line 3: missing or non-numeric age'),
+    ('id,boneage,male\n1,100,True\n2,nan,False\n',
+     r'labels.csv, line 3: missing or non-numeric age'),
+    ('id,boneage,male\n1,-5,True\n', r'labels.csv, line 2: negative age -5'),
+    ('id,boneage,male\n1,300,True\n',
+     r'labels.csv, line 2: implausible age 300.0 > max_age=240.0'),
+    ('id,boneage,male\n1,100,maybe\n',
+     r"labels.csv, line 2: unknown sex value \['maybe'\]"),
+    ('id,boneage,male\n1,100,True\n1,90,True\n',
+     r"labels.csv, line 3: duplicate image id '1' \(first on line 2\)"),
+    ('id,boneage,male\n3,100,True\n',
+     r'labels.csv, line 2: image file not found: .*img/3.png'),
+    ('name,age_x\n1,100\n', r'labels.csv: cannot find the id/age/sex'),
+    ('', r'labels.csv: empty label file'),
+])
+def test_bad_rows_raise_with_file_and_line(tmp_path, text, error):
+    with pytest.raises(LabelFileError, match=error):
+        RSNABoneAgeDataset(**_write(tmp_path, text))
+
+
+def test_missing_label_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match='label file not found'):
+        RSNABoneAgeDataset(ann_file='nope.csv', data_root=str(tmp_path))
+
+
+def test_skip_mode_logs_every_row(tmp_path, caplog):
+    cfg = _write(tmp_path, 'id,boneage,male\n1,100,True\n2,-1,True\n'
+                 '3,50,False\n')
+    ds = RSNABoneAgeDataset(on_bad_sample='skip', **cfg)
+    assert [ds.get_data_info(i)['img_id'] for i in range(len(ds))] == ['1']
+    assert len(ds.skipped) == 2
+    assert 'line 3: negative age' in ds.skipped[0]
+    assert 'line 4: image file not found' in ds.skipped[1]
+
+
+def test_sexless_table(tmp_path):
+    cfg = _write(tmp_path, 'id,boneage\n1,100\n2,50\n')
+    with pytest.raises(LabelFileError, match='cannot find the sex column'):
+        RSNABoneAgeDataset(**cfg)
+    ds = RSNABoneAgeDataset(with_sex=False, **cfg)
+    assert ds.get_data_info(1)['sex'] is None
+
+
+@pytest.mark.skipif(not osp.isdir(osp.join(SHARED_DATA, 'rsna100')),
+                    reason='../shared/data/rsna100 not present')
+def test_rsna100_loads():
+    root = osp.join(SHARED_DATA, 'rsna100')
+    train = RSNABoneAgeDataset(ann_file='train.csv', data_root=root,
+                               data_prefix=dict(img_path='train'),
+                               pipeline=PIPELINE)
+    val = RSNABoneAgeDataset(ann_file='val.csv', data_root=root,
+                             data_prefix=dict(img_path='val'),
+                             pipeline=PIPELINE)
+    assert len(train) == 10000 and len(val) == 1000
+    ages = np.array([train.get_data_info(i)['gt_age'] for i in range(100)])
+    assert (ages >= 0).all() and (ages <= 240).all()
+    item = val[0]
+    assert item['inputs'].shape == (1, 100, 100)
+    assert 0 <= float(item['inputs'].min()) < float(item['inputs'].max()) <= 1

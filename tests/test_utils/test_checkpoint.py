@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer
+
+from baa_mm.utils import mmengine_checkpoint_globals
+
+
+def test_message_hub_checkpoint_loads_weights_only(tmp_path):
+    buf = HistoryBuffer()
+    buf.update(np.float64(1.5))
+    buf.update(2.5)
+    ckpt = dict(state_dict={'w': torch.ones(2)},
+                message_hub=dict(log_scalars={'loss': buf},
+                                 runtime_info={'iter': np.int64(3),
+                                               'arr': np.arange(3)}))
+    path = tmp_path / 'ckpt.pth'
+    torch.save(ckpt, path)
+    if hasattr(torch.serialization, 'safe_globals'):
+        with pytest.raises(Exception, match='Weights only load failed'):
+            torch.load(path, weights_only=True)
+    with mmengine_checkpoint_globals():
+        loaded = torch.load(path, weights_only=True)
+    assert loaded['message_hub']['log_scalars']['loss'].mean() == 2.0
+    assert loaded['message_hub']['runtime_info']['iter'] == 3
+    # the allow-list is scoped to the block
+    if hasattr(torch.serialization, 'safe_globals'):
+        with pytest.raises(Exception, match='Weights only load failed'):
+            torch.load(path, weights_only=True)
+
+
+class NotAllowListed:
+    pass
+
+
+def test_arbitrary_globals_stay_blocked(tmp_path):
+    path = tmp_path / 'evil.pth'
+    torch.save({'x': NotAllowListed()}, path)
+    with mmengine_checkpoint_globals():
+        with pytest.raises(Exception, match='Weights only load failed'):
+            torch.load(path, weights_only=True)

@@ -1,0 +1,80 @@
+"""Evaluate a checkpoint: MAE (months) and friends, optional per-image CSV.
+
+Example:
+    python tools/test.py CONFIG work_dirs/x/epoch_30.pth --out preds.csv
+"""
+import argparse
+import os
+import os.path as osp
+
+from _common import apply_data_root, setup_launcher
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from baa_mm.registry import RUNNERS
+from baa_mm.utils import mmengine_checkpoint_globals, register_all_modules
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Test a bone-age model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='directory for the test logs')
+    parser.add_argument(
+        '--out', help='write per-image predictions to this .csv file')
+    parser.add_argument('--data-root', help='override every dataset data_root')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, xxx=yyy format')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def main():
+    args = parse_args()
+    register_all_modules(init_default_scope=False)
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    if not osp.isfile(args.checkpoint):
+        raise SystemExit(f'error: checkpoint not found: {args.checkpoint}')
+    cfg.load_from = args.checkpoint
+    apply_data_root(cfg, args.data_root, ['test_dataloader'])
+    setup_launcher(cfg, args.launcher)
+    if args.out is not None:
+        evaluators = cfg.test_evaluator
+        if not isinstance(evaluators, (list, tuple)):
+            evaluators = [evaluators]
+        cfg.test_evaluator = list(evaluators) + [
+            dict(type='DumpBoneAgePredictions', out_file_path=args.out)]
+
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg \
+        else Runner.from_cfg(cfg)
+    with mmengine_checkpoint_globals():
+        metrics = runner.test()
+    if runner.rank == 0:
+        unit = runner.test_dataloader.dataset.metainfo.get('age_unit', '')
+        summary = ', '.join(f'{k}={v:.3f}' for k, v in metrics.items())
+        print(f'\nTest results ({unit}): {summary}')
+        mae = metrics.get('bone_age/MAE')
+        if mae is not None:
+            print(f'test MAE: {mae:.2f} {unit}')
+
+
+if __name__ == '__main__':
+    main()
