@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export BAA_MM_VENV := $(abspath $(VENV))
-DEMO_CFG := configs/baseline/baseline_r18_1xb32-12e_phantom-256px.py
+DEMO_CFG := configs/baseline/baseline_r18_1xb32-12e_phantom-128px.py
 DEMO_DIR := work_dirs/demo
 
 .PHONY: env demo test phantom clean-demo

@@ -5,8 +5,9 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 from mmengine.evaluator import Evaluator
+from mmengine.runner import Runner
 
-from baa_mm.registry import DATASETS, MODELS
+from baa_mm.registry import DATASETS
 from baa_mm.utils import register_all_modules
 from conftest import REPO, SHARED_DATA
 
@@ -32,13 +33,18 @@ def test_configs_found():
 
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, REPO) for p in CONFIGS])
-def test_config_loads_and_builds(path, phantom_root):
+def test_config_loads_and_builds(path, phantom_root, tmp_path):
     register_all_modules()
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'baa_mm'
-    model = MODELS.build(cfg.model)
-    model.init_weights()
-    assert sum(p.numel() for p in model.parameters()) > 0
+    # The Runner checks schedulers, hooks and the model at construction
+    # (data loaders and optimizer are built lazily).
+    run_cfg = cfg.copy()
+    run_cfg.work_dir = str(tmp_path)
+    runner = Runner.from_cfg(run_cfg)
+    assert sum(p.numel() for p in runner.model.parameters()) > 0
+    runner.build_optim_wrapper(cfg.optim_wrapper)
+    assert all('type' in s for s in cfg.param_scheduler)
     for key in ('val_evaluator', 'test_evaluator'):
         Evaluator(cfg[key])
     root = _data_root_for(cfg, phantom_root)

@@ -1,7 +1,7 @@
 """Train a bone-age model (a thin wrapper over mmengine's Runner).
 
 Example:
-    python tools/train.py configs/baseline/baseline_r18_1xb64-30e_rsna100-128px.py \
+    python tools/train.py configs/baseline/baseline_r18_1xb64-20e_rsna100-128px.py \
         --data-root ../shared/data/rsna100 --work-dir work_dirs/r18_rsna100
 """
 import argparse

@@ -1,6 +1,10 @@
 from .label_file import LabelFileError, parse_sex, read_label_file
+from .phantom import (generate_phantom_dataset, generate_phantom_split,
+                      render_phantom)
 from .rsna import RSNABoneAgeDataset
 from .transforms import *  # noqa: F401,F403
 
-__all__ = ['RSNABoneAgeDataset', 'LabelFileError', 'read_label_file',
-           'parse_sex']
+__all__ = [
+    'RSNABoneAgeDataset', 'LabelFileError', 'read_label_file', 'parse_sex',
+    'render_phantom', 'generate_phantom_split', 'generate_phantom_dataset'
+]

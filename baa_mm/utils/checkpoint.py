@@ -11,6 +11,9 @@ exactly the globals such a checkpoint needs, for the duration of a ``with``
 block.  ``builtins.getattr`` is needed because ``HistoryBuffer`` pickles its
 statistics methods as ``getattr(HistoryBuffer, name)``; with the restricted
 unpickler it can only reach attributes of allow-listed objects.
+``OneCycleParamScheduler`` is listed because its state dict holds its static
+annealing function (pickled as an attribute of the class); it is the only
+mmengine scheduler that stores a function.
 """
 import builtins
 import contextlib
@@ -39,7 +42,9 @@ def _numpy_globals() -> List:
 
 def _mmengine_globals() -> List:
     from mmengine.logging.history_buffer import HistoryBuffer
-    return [HistoryBuffer, builtins.getattr]
+    from mmengine.optim.scheduler.param_scheduler import \
+        OneCycleParamScheduler
+    return [HistoryBuffer, OneCycleParamScheduler, builtins.getattr]
 
 
 MMENGINE_CHECKPOINT_GLOBALS = None  # filled lazily by _all_globals()

@@ -7,7 +7,7 @@ import subprocess
 
 from conftest import PYTHON, REPO, run_tool
 
-SMOKE = 'configs/quick_schedules/baseline_r18_1xb4-2e_phantom-64px.py'
+SMOKE = 'configs/quick_schedules/baseline_r18_1xb2-2e_phantom-64px.py'
 
 
 def _scalars(work_dir):
@@ -73,9 +73,9 @@ def test_dist_train_two_processes_gloo(phantom_root, tmp_path):
     assert 'Distributed launcher: pytorch' in log
     assert 'Distributed training: True' in log
     assert osp.isfile(osp.join(work, 'epoch_2.pth'))
-    # 16 images, batch 4, 2 ranks -> 2 iterations per epoch
+    # 16 images, batch 2, 2 ranks -> 4 iterations per epoch, 8 in all
     iters = [r['iter'] for r in _scalars(work) if 'loss' in r]
-    assert max(iters) == 4, iters
+    assert max(iters) == 8, iters
 
 
 def test_missing_data_root_is_a_clear_error(tmp_path):

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.logging import HistoryBuffer
+from mmengine.optim import OneCycleLR
 
 from baa_mm.utils import mmengine_checkpoint_globals
 
@@ -10,7 +11,11 @@ def test_message_hub_checkpoint_loads_weights_only(tmp_path):
     buf = HistoryBuffer()
     buf.update(np.float64(1.5))
     buf.update(2.5)
+    opt = torch.optim.AdamW([torch.nn.Parameter(torch.ones(2))])
+    sched = OneCycleLR(opt, eta_max=0.1, total_steps=10)
     ckpt = dict(state_dict={'w': torch.ones(2)},
+                optimizer=opt.state_dict(),
+                param_schedulers=[sched.state_dict()],
                 message_hub=dict(log_scalars={'loss': buf},
                                  runtime_info={'iter': np.int64(3),
                                                'arr': np.arange(3)}))
@@ -23,6 +28,9 @@ def test_message_hub_checkpoint_loads_weights_only(tmp_path):
         loaded = torch.load(path, weights_only=True)
     assert loaded['message_hub']['log_scalars']['loss'].mean() == 2.0
     assert loaded['message_hub']['runtime_info']['iter'] == 3
+    sched2 = OneCycleLR(opt, eta_max=0.1, total_steps=10)
+    sched2.load_state_dict(loaded['param_schedulers'][0])
+    assert sched2.anneal_func(0., 1., 0.5) == pytest.approx(0.5)
     # the allow-list is scoped to the block
     if hasattr(torch.serialization, 'safe_globals'):
         with pytest.raises(Exception, match='Weights only load failed'):

@@ -1,4 +1,6 @@
-# Tiny smoke schedule (tests, CI): 64 px phantoms, batch 4, 2 epochs, fp32.
+# Tiny smoke schedule (tests, CI): 64 px phantoms, batch 2, 2 epochs, fp32.
+# (mmengine's OneCycleLR divides by zero when pct_start * total steps <= 1,
+# so even a 2-rank run of the 16-image test set needs >= 8 steps.)
 _base_ = [
     '../_base_/models/baseline_r18.py',
     '../_base_/datasets/phantom_bone_age.py',
@@ -18,12 +20,22 @@ test_pipeline = [
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
     dict(type='PackBoneAgeInputs'),
 ]
-_loader = dict(batch_size=4, num_workers=0, persistent_workers=False)
+_loader = dict(batch_size=2, num_workers=0, persistent_workers=False)
 train_dataloader = dict(**_loader, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
 
 max_epochs = 2
-param_scheduler = [dict(end=max_epochs)]
+# mmengine replaces lists on inheritance: the scheduler is given in full.
+param_scheduler = [
+    dict(
+        type='OneCycleLR',
+        eta_max=2e-3,
+        pct_start=0.25,
+        by_epoch=True,
+        begin=0,
+        end=max_epochs,
+        convert_to_iter_based=True)
+]
 train_cfg = dict(max_epochs=max_epochs, val_interval=1)
 default_hooks = dict(logger=dict(interval=1))
