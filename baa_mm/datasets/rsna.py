@@ -5,7 +5,7 @@ from typing import Callable, List, Optional, Sequence, Union
 from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
-from baa_mm.registry import DATASETS
+from baa_mm.registry import DATASETS, TRANSFORMS
 from .label_file import LabelFileError, read_label_file
 
 __all__ = ['RSNABoneAgeDataset']
@@ -71,23 +71,29 @@ class RSNABoneAgeDataset(BaseDataset):
         if age_unit not in ('months', 'years'):
             raise ValueError(f"age_unit must be 'months' or 'years', got "
                              f'{age_unit!r}')
+        # Build the pipeline with baa_mm's registry (as mmpretrain does), so
+        # the dataset works without `default_scope='baa_mm'` being set.
+        pipeline = [TRANSFORMS.build(t) if isinstance(t, dict) else t
+                    for t in pipeline]
+        self.age_unit = age_unit
         self.img_suffix = img_suffix
         self.with_sex = with_sex
         self.max_age = float(max_age)
         self.check_files = check_files
         self.on_bad_sample = on_bad_sample
-        metainfo = dict(metainfo or {}, age_unit=age_unit)
         super().__init__(
             ann_file=ann_file,
             data_root=data_root,
             data_prefix=data_prefix,
             metainfo=metainfo,
-            pipeline=list(pipeline),
+            pipeline=pipeline,
             test_mode=test_mode,
             lazy_init=lazy_init,
             max_refetch=max_refetch,
             indices=indices,
             serialize_data=serialize_data)
+        # Not passed via `metainfo`: mmengine would try to open str values.
+        self._metainfo['age_unit'] = age_unit
 
     def _check_row(self, row, img_path: str, seen: dict) -> Optional[str]:
         """Return why a row is bad, or None."""
@@ -102,7 +108,7 @@ class RSNABoneAgeDataset(BaseDataset):
             return f'negative age {row.age}'
         if row.age > self.max_age:
             return (f'implausible age {row.age} > max_age={self.max_age} '
-                    f'{self.metainfo["age_unit"]} (set max_age to allow it)')
+                    f'{self.age_unit} (set max_age to allow it)')
         if self.with_sex and row.sex is None:
             raw = row.raw or {}
             sex_cells = [v for k, v in raw.items()

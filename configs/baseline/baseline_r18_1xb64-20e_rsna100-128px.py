@@ -13,16 +13,4 @@ _base_ = [
 
 # bf16 autocast works on CPU and on recent GPUs alike.
 optim_wrapper = dict(type='Bf16OptimWrapper')
-max_epochs = 20
-# mmengine replaces lists on inheritance: the scheduler is given in full.
-param_scheduler = [
-    dict(
-        type='OneCycleLR',
-        eta_max=2e-3,
-        pct_start=0.25,
-        by_epoch=True,
-        begin=0,
-        end=max_epochs,
-        convert_to_iter_based=True)
-]
-train_cfg = dict(max_epochs=max_epochs, val_interval=5)
+train_cfg = dict(max_epochs=20, val_interval=5)

@@ -25,17 +25,5 @@ train_dataloader = dict(**_loader, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
 
-max_epochs = 2
-# mmengine replaces lists on inheritance: the scheduler is given in full.
-param_scheduler = [
-    dict(
-        type='OneCycleLR',
-        eta_max=2e-3,
-        pct_start=0.25,
-        by_epoch=True,
-        begin=0,
-        end=max_epochs,
-        convert_to_iter_based=True)
-]
-train_cfg = dict(max_epochs=max_epochs, val_interval=1)
+train_cfg = dict(max_epochs=2, val_interval=1)
 default_hooks = dict(logger=dict(interval=1))

@@ -64,7 +64,7 @@ def test_amp_flag_uses_bf16_on_cpu(phantom_root, tmp_path):
     assert osp.isfile(osp.join(work, 'epoch_1.pth'))
 
 
-def test_dist_train_two_processes_gloo(phantom_root, tmp_path):
+def test_dist_train_and_test_two_processes_gloo(phantom_root, tmp_path):
     work = str(tmp_path / 'dist')
     proc = run_tool(['bash', 'tools/dist_train.sh', SMOKE, '2',
                      '--data-root', phantom_root, '--work-dir', work],
@@ -76,6 +76,18 @@ def test_dist_train_two_processes_gloo(phantom_root, tmp_path):
     # 16 images, batch 2, 2 ranks -> 4 iterations per epoch, 8 in all
     iters = [r['iter'] for r in _scalars(work) if 'loss' in r]
     assert max(iters) == 8, iters
+
+    # 2-rank test: results gathered from both ranks, in dataset order
+    out_csv = str(tmp_path / 'dist_preds.csv')
+    proc = run_tool(['bash', 'tools/dist_test.sh', SMOKE,
+                     osp.join(work, 'epoch_2.pth'), '2', '--data-root',
+                     phantom_root, '--work-dir', work, '--out', out_csv],
+                    env=dict(PYTHON=PYTHON, PORT='29518'))
+    assert proc.stdout.count('test MAE:') == 1  # printed by rank 0 only
+    with open(out_csv) as f:
+        ids = [r['img_id'] for r in csv.DictReader(f)]
+    with open(osp.join(phantom_root, 'test.csv')) as f:
+        assert ids == [r['id'] for r in csv.DictReader(f)]
 
 
 def test_missing_data_root_is_a_clear_error(tmp_path):

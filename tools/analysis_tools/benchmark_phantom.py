@@ -10,28 +10,16 @@ Loads the generator by file path (no torch import) and writes into a
 temporary directory that is removed afterwards.
 """
 import argparse
-import importlib.util
 import os.path as osp
 import shutil
 import sys
 import tempfile
 import time
 
-_GENERATOR = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'baa_mm',
-    'datasets', 'phantom', 'generator.py')
-_MODULE_NAME = 'baa_mm_phantom_generator'
-
-
-def load_generator():
-    """Load ``baa_mm/datasets/phantom/generator.py`` without its package."""
-    if _MODULE_NAME in sys.modules:
-        return sys.modules[_MODULE_NAME]
-    spec = importlib.util.spec_from_file_location(_MODULE_NAME, _GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[_MODULE_NAME] = module
-    spec.loader.exec_module(module)
-    return module
+# The CLI's loader imports the generator without torch/mmengine.
+sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                            'dataset_converters'))
+from generate_phantom import load_generator  # noqa: E402
 
 
 def main(argv=None) -> dict:

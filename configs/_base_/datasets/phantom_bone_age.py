@@ -2,7 +2,8 @@
 #   python tools/dataset_converters/generate_phantom.py data/phantom
 dataset_type = 'RSNABoneAgeDataset'
 data_root = 'data/phantom'
-img_size = 256
+# The generator writes 256x256 images; the demo trains at 128x128.
+img_size = 128
 
 train_pipeline = [
     dict(type='LoadRadiograph'),

@@ -1,0 +1,74 @@
+"""Time one training step of a config's model: fp32 vs bf16, channels-last.
+
+Builds the model of CONFIG, feeds random (N, C, S, S) images through the
+real ``train_step`` (data preprocessor, loss, backward, optimizer step) and
+prints the median step time and images/s for each precision/memory-format
+combination. A benchmark, not a test: numbers depend on the machine.
+
+Example:
+    python tools/analysis_tools/benchmark_train_step.py \
+        configs/baseline/baseline_r18_1xb64-20e_rsna100-128px.py --batch 64
+"""
+import argparse
+import os.path as osp
+import statistics
+import sys
+import time
+
+import torch
+from mmengine.config import Config
+from mmengine.optim import OptimWrapper
+
+sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
+
+from baa_mm.engine import Bf16OptimWrapper  # noqa: E402
+from baa_mm.registry import MODELS  # noqa: E402
+from baa_mm.structures import BoneAgeDataSample  # noqa: E402
+from baa_mm.utils import register_all_modules  # noqa: E402
+
+
+def _batch(n: int, size: int, channels: int) -> dict:
+    samples = [BoneAgeDataSample().set_gt_age(100. + i).set_sex(i % 2)
+               for i in range(n)]
+    return dict(inputs=[torch.rand(channels, size, size) for _ in range(n)],
+                data_samples=samples)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config')
+    parser.add_argument('--batch', type=int, default=64)
+    parser.add_argument('--size', type=int, default=128)
+    parser.add_argument('--steps', type=int, default=5)
+    parser.add_argument('--warmup', type=int, default=2)
+    args = parser.parse_args()
+    register_all_modules()
+    cfg = Config.fromfile(args.config)
+    print(f'torch {torch.__version__}, threads {torch.get_num_threads()}, '
+          f'cpu capability {torch.backends.cpu.get_cpu_capability()}, '
+          f'batch {args.batch}, {args.size}x{args.size}')
+    batch = _batch(args.batch, args.size, 1)
+    for channels_last in (False, True):
+        for wrapper_cls in (OptimWrapper, Bf16OptimWrapper):
+            model_cfg = cfg.model.copy()
+            model_cfg.channels_last = channels_last
+            model_cfg.data_preprocessor.channels_last = channels_last
+            model = MODELS.build(model_cfg)
+            model.init_weights()
+            model.train()
+            wrapper = wrapper_cls(
+                optimizer=torch.optim.AdamW(model.parameters(), lr=1e-4))
+            times = []
+            for i in range(args.warmup + args.steps):
+                t0 = time.perf_counter()
+                model.train_step(batch, wrapper)
+                if i >= args.warmup:
+                    times.append(time.perf_counter() - t0)
+            med = statistics.median(times)
+            name = 'bf16' if wrapper_cls is Bf16OptimWrapper else 'fp32'
+            print(f'{name} channels_last={channels_last!s:5}: '
+                  f'{med:.3f} s/step, {args.batch / med:.0f} images/s')
+
+
+if __name__ == '__main__':
+    main()
