@@ -1,3 +1,4 @@
+from .image_io import decode_dicom, decode_radiograph, is_dicom
 from .label_file import LabelFileError, parse_sex, read_label_file
 from .phantom import (generate_phantom_dataset, generate_phantom_split,
                       render_phantom)
@@ -6,5 +7,5 @@ from .transforms import *  # noqa: F401,F403
 
 __all__ = [
     'RSNABoneAgeDataset', 'LabelFileError', 'read_label_file', 'parse_sex',
-    'render_phantom', 'generate_phantom_split', 'generate_phantom_dataset'
+    'render_phantom', 'decode_radiograph', 'decode_dicom', 'is_dicom', 'generate_phantom_split', 'generate_phantom_dataset'
 ]

@@ -1,6 +1,6 @@
 from .formatting import PackBoneAgeInputs
 from .geometric import RandomAffine
-from .loading import LoadRadiograph, decode_radiograph
+from .loading import LoadRadiograph
 
-__all__ = ['LoadRadiograph', 'decode_radiograph', 'PackBoneAgeInputs',
+__all__ = ['LoadRadiograph', 'PackBoneAgeInputs',
            'RandomAffine']

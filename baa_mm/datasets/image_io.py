@@ -1,0 +1,163 @@
+"""Decoding radiographs to float32 grayscale (pure numpy/OpenCV/pydicom).
+
+Every reader returns a ``(H, W)`` ``float32`` array in ``[0, 1]``:
+
+- **PNG / JPEG / BMP / TIFF** (OpenCV): 8-bit divided by 255, 16-bit by
+  65535 (``normalize='dtype'``, the default) or min–max scaled per image
+  (``normalize='minmax'``, for 16-bit exports that use 10–14 bits). RGB(A)
+  becomes luminance; alpha is dropped.
+- **DICOM** (pydicom): the modality LUT (``RescaleSlope``/``RescaleIntercept``)
+  is applied, then the VOI transform: a ``VOILUTSequence`` if present, else
+  the first ``WindowCenter``/``WindowWidth`` with the DICOM linear function,
+  else min–max over the image. ``MONOCHROME1`` (white = low values) is
+  inverted so that bone is always bright. Multi-frame files use the first
+  frame, with a warning.
+
+Errors name the file: empty file, unreadable/truncated data, non-image file,
+DICOM without pixel data.
+"""
+import io
+import warnings
+from typing import Optional
+
+import cv2
+import numpy as np
+
+__all__ = ['decode_radiograph', 'decode_dicom', 'is_dicom']
+
+
+def is_dicom(data: bytes) -> bool:
+    """True for Part-10 DICOM (``DICM`` after the 128-byte preamble)."""
+    return len(data) >= 132 and data[128:132] == b'DICM'
+
+
+def _minmax(img: np.ndarray) -> np.ndarray:
+    img = img.astype(np.float32)
+    lo, hi = float(img.min()), float(img.max())
+    if hi <= lo:
+        return np.zeros_like(img)
+    return (img - lo) / (hi - lo)
+
+
+def _first(value) -> float:
+    """First value of a possibly multi-valued DICOM element."""
+    try:
+        return float(value[0])
+    except TypeError:
+        return float(value)
+
+
+def _apply_lut(arr: np.ndarray, lut, signed: bool) -> np.ndarray:
+    """Apply a DICOM VOI LUT item (PS3.3 C.11.2.1.1), output in [0, 1].
+
+    Implemented here because pydicom 3.0.2's ``apply_voi_lut`` wraps the
+    index at 256 for an 8-bit LUT with more than 256 entries.
+    """
+    n, first, bits = (int(v) for v in lut.LUTDescriptor)
+    n = n or 65536  # 0 means 2**16 entries
+    if signed and first >= 32768:  # first mapped value stored as US
+        first -= 65536
+    data = lut.LUTData
+    if isinstance(data, (bytes, bytearray)):
+        data = np.frombuffer(data, '<u2')
+    data = np.asarray(data, np.float64).reshape(-1)[:n]
+    idx = np.clip(np.round(arr) - first, 0, len(data) - 1).astype(np.int64)
+    return np.clip(data[idx] / (2**bits - 1), 0, 1)
+
+
+def decode_dicom(data: bytes, path: str = '<bytes>') -> np.ndarray:
+    """Decode DICOM bytes to a (H, W) float32 image in [0, 1].
+
+    Args:
+        data (bytes): The DICOM file's bytes.
+        path (str): Name used in warnings and errors.
+
+    Returns:
+        np.ndarray: (H, W) float32 in [0, 1], bone bright.
+    """
+    import pydicom
+    from pydicom.pixels import apply_modality_lut
+    try:
+        ds = pydicom.dcmread(io.BytesIO(data), force=True)
+    except Exception as e:  # pydicom raises many types
+        raise ValueError(f'{path}: not a readable DICOM file ({e})') from e
+    if 'PixelData' not in ds:
+        raise ValueError(f'{path}: DICOM file has no pixel data')
+    try:
+        arr = ds.pixel_array
+    except Exception as e:
+        raise ValueError(f'{path}: cannot decode DICOM pixel data '
+                         f'(transfer syntax {ds.file_meta.get("TransferSyntaxUID", "?")}'
+                         f'; {e})') from e
+    frames = int(ds.get('NumberOfFrames', 1) or 1)
+    if frames > 1:
+        warnings.warn(f'{path}: multi-frame DICOM with {frames} frames; '
+                      'using the first frame')
+        arr = arr[0]
+    photometric = str(ds.get('PhotometricInterpretation', 'MONOCHROME2'))
+    if arr.ndim == 3:  # RGB / YBR colour images
+        arr = cv2.cvtColor(arr.astype(np.float32), cv2.COLOR_RGB2GRAY)
+    else:
+        arr = apply_modality_lut(arr, ds)
+    arr = np.asarray(arr, np.float64)
+    if 'VOILUTSequence' in ds:
+        img = _apply_lut(arr, ds.VOILUTSequence[0],
+                         signed=int(ds.get('PixelRepresentation', 0)) == 1)
+    elif 'WindowCenter' in ds and 'WindowWidth' in ds:
+        c, w = _first(ds.WindowCenter), _first(ds.WindowWidth)
+        if w < 1:
+            raise ValueError(f'{path}: invalid WindowWidth {w}')
+        # DICOM PS3.3 C.11.2.1.2.1, linear, scaled to [0, 1]
+        img = np.clip((arr - (c - 0.5)) / (w - 1) + 0.5, 0, 1)
+    else:
+        img = _minmax(arr)
+    img = img.astype(np.float32)
+    if photometric == 'MONOCHROME1':
+        img = 1. - img
+    return img
+
+
+def decode_radiograph(data: bytes,
+                      path: str = '<bytes>',
+                      normalize: str = 'dtype') -> np.ndarray:
+    """Decode image bytes (PNG, JPEG, TIFF, BMP or DICOM) to [0, 1] gray.
+
+    Args:
+        data (bytes): The encoded file.
+        path (str): Name used in errors and warnings.
+        normalize (str): 'dtype' (divide by the integer type's maximum) or
+            'minmax' (per image). DICOM always uses its VOI transform.
+
+    Returns:
+        np.ndarray: (H, W) float32 in [0, 1].
+
+    Raises:
+        ValueError: Empty, unreadable, truncated or non-image data; the
+            message starts with ``path``.
+    """
+    if normalize not in ('dtype', 'minmax'):
+        raise ValueError(f"normalize must be 'dtype' or 'minmax', got "
+                         f'{normalize!r}')
+    if len(data) == 0:
+        raise ValueError(f'{path}: empty image file')
+    if is_dicom(data) or str(path).lower().endswith('.dcm'):
+        return decode_dicom(data, path)
+    img: Optional[np.ndarray] = cv2.imdecode(
+        np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if img is None:
+        raise ValueError(f'{path}: not a readable image (corrupt, truncated '
+                         'or not an image format)')
+    if img.ndim == 3:
+        if img.shape[2] == 4:
+            img = img[..., :3]
+        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.shape[2] == 3 \
+            else img[..., 0]
+    if normalize == 'minmax':
+        return _minmax(img)
+    if img.dtype == np.uint8:
+        return img.astype(np.float32) / 255.
+    if img.dtype == np.uint16:
+        return img.astype(np.float32) / 65535.
+    if img.dtype == np.float32:
+        return np.clip(img, 0, 1)
+    raise ValueError(f'{path}: unsupported pixel type {img.dtype}')
