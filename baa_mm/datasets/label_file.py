@@ -1,4 +1,4 @@
-"""Reading bone-age label tables (pure Python; no mmengine here).
+"""Reading bone-age label tables, CSV or XLSX (no mmengine here).
 
 The three RSNA layouts are recognised by column *aliases* (case- and
 space-insensitive), so hospital exports with similar headers work too:
@@ -21,7 +21,7 @@ import math
 import os.path as osp
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 __all__ = ['LabelRow', 'LabelFileError', 'read_label_file', 'parse_sex',
            'COLUMN_ALIASES']
@@ -90,15 +90,48 @@ def _match_columns(fieldnames: List[str], path: str,
     return found
 
 
+def _iter_csv(path: str) -> Iterator[Tuple[int, dict]]:
+    with open(path, newline='', encoding='utf-8-sig') as f:
+        reader = csv.DictReader(f)
+        if not reader.fieldnames:
+            raise LabelFileError(f'{path}: empty label file (no header)')
+        yield 0, list(reader.fieldnames)
+        for rec in reader:
+            yield reader.line_num, rec
+
+
+def _iter_xlsx(path: str) -> Iterator[Tuple[int, dict]]:
+    from openpyxl import load_workbook
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # zipfile/openpyxl raise many types
+        raise LabelFileError(f'{path}: not a readable .xlsx file ({e})') from e
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header or all(c is None for c in header):
+            raise LabelFileError(f'{path}: empty label file (no header)')
+        names = ['' if c is None else str(c) for c in header]
+        yield 0, names
+        for line, row in enumerate(rows, start=2):
+            if row is None or all(c is None for c in row):
+                continue  # trailing blank rows of spreadsheets
+            cells = ['' if c is None else str(c) for c in row]
+            yield line, dict(zip(names, cells))
+    finally:
+        wb.close()
+
+
 def read_label_file(path: str, require_sex: bool = True) -> List[LabelRow]:
-    """Read a CSV label table into :class:`LabelRow` objects.
+    """Read a CSV or XLSX label table into :class:`LabelRow` objects.
 
     Cells are parsed but *not* range-checked here (the dataset does that,
     with its own limits).  An unparsable age or sex cell is kept as ``None``
-    together with its line so the caller can report it.
+    together with its line so the caller can report it.  For ``.xlsx`` the
+    first worksheet is read and ``line`` is the spreadsheet row number.
 
     Args:
-        path (str): CSV file.
+        path (str): ``.csv`` or ``.xlsx`` file.
         require_sex (bool): Raise if the table has no sex column.
 
     Returns:
@@ -110,26 +143,29 @@ def read_label_file(path: str, require_sex: bool = True) -> List[LabelRow]:
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'label file not found: {path}')
-    with open(path, newline='', encoding='utf-8-sig') as f:
-        reader = csv.DictReader(f)
-        if not reader.fieldnames:
-            raise LabelFileError(f'{path}: empty label file (no header)')
-        cols = _match_columns(list(reader.fieldnames), path, require_sex)
-        rows = []
-        for rec in reader:
-            line = reader.line_num
-            img_id = (rec.get(cols['id']) or '').strip()
-            if img_id.endswith('.0'):
-                img_id = img_id[:-2]
-            age_txt = (rec.get(cols['age']) or '').strip()
-            try:
-                age = float(age_txt)
-                if math.isnan(age) or math.isinf(age):
-                    age = None
-            except ValueError:
+    if osp.getsize(path) == 0:
+        raise LabelFileError(f'{path}: empty label file (no header)')
+    ext = osp.splitext(path)[1].lower()
+    if ext in ('.xlsx', '.xlsm'):
+        records = _iter_xlsx(path)
+    else:
+        records = _iter_csv(path)
+    _, fieldnames = next(records)
+    cols = _match_columns(fieldnames, path, require_sex)
+    rows = []
+    for line, rec in records:
+        img_id = (rec.get(cols['id']) or '').strip()
+        if img_id.endswith('.0'):  # ids read as floats by spreadsheets
+            img_id = img_id[:-2]
+        age_txt = (rec.get(cols['age']) or '').strip()
+        try:
+            age = float(age_txt)
+            if math.isnan(age) or math.isinf(age):
                 age = None
-            sex = None
-            if cols['sex'] is not None:
-                sex = parse_sex(rec.get(cols['sex']) or '')
-            rows.append(LabelRow(img_id, age, sex, line, raw=rec))
+        except ValueError:
+            age = None
+        sex = None
+        if cols['sex'] is not None:
+            sex = parse_sex(rec.get(cols['sex']) or '')
+        rows.append(LabelRow(img_id, age, sex, line, raw=rec))
     return rows

@@ -110,3 +110,47 @@ def test_rsna100_loads():
     item = val[0]
     assert item['inputs'].shape == (1, 100, 100)
     assert 0 <= float(item['inputs'].min()) < float(item['inputs'].max()) <= 1
+
+
+def _test_gt_rows():
+    return [('Case ID', 'Sex', 'Ground truth bone age (months)'),
+            (4360, 'M', 168.934), (4361, 'F', 169.652), (4362, 'm', 73.256)]
+
+
+def test_test_layout_xlsx_and_csv(tmp_path):
+    from openpyxl import Workbook
+    (tmp_path / 'img').mkdir()
+    for i in (4360, 4361, 4362):
+        (tmp_path / 'img' / f'{i}.png').write_bytes(b'')
+    wb = Workbook()
+    for row in _test_gt_rows():
+        wb.active.append(row)
+    wb.active.append((None, None, None))  # trailing blank row is ignored
+    wb.save(tmp_path / 'gt.xlsx')
+    with open(tmp_path / 'gt.csv', 'w') as f:
+        f.write('\n'.join(','.join(map(str, r)) for r in _test_gt_rows()))
+    for ann in ('gt.xlsx', 'gt.csv'):
+        ds = RSNABoneAgeDataset(ann_file=ann, data_root=str(tmp_path),
+                                data_prefix=dict(img_path='img'))
+        infos = [ds.get_data_info(i) for i in range(len(ds))]
+        assert [i['img_id'] for i in infos] == ['4360', '4361', '4362']
+        assert [i['sex'] for i in infos] == [1, 0, 1]
+        assert infos[0]['gt_age'] == pytest.approx(168.934)
+
+
+def test_xlsx_bad_row_names_sheet_row(tmp_path):
+    from openpyxl import Workbook
+    (tmp_path / 'img').mkdir()
+    wb = Workbook()
+    for row in [('Case ID', 'Sex', 'Ground truth bone age (months)'),
+                (1, 'M', 100), (2, 'X', 90)]:
+        wb.active.append(row)
+    wb.save(tmp_path / 'gt.xlsx')
+    (tmp_path / 'img' / '1.png').write_bytes(b'')
+    with pytest.raises(LabelFileError,
+                       match=r"gt.xlsx, line 3: unknown sex value \['X'\]"):
+        RSNABoneAgeDataset(ann_file='gt.xlsx', data_root=str(tmp_path),
+                           data_prefix=dict(img_path='img'))
+    (tmp_path / 'broken.xlsx').write_bytes(b'not a zip')
+    with pytest.raises(LabelFileError, match='broken.xlsx: not a readable'):
+        RSNABoneAgeDataset(ann_file='broken.xlsx', data_root=str(tmp_path))
