@@ -1,11 +1,15 @@
-from .image_io import decode_dicom, decode_radiograph, is_dicom
+from .image_io import (check_image_file, decode_dicom, decode_radiograph,
+                       is_dicom)
 from .label_file import LabelFileError, parse_sex, read_label_file
 from .phantom import (generate_phantom_dataset, generate_phantom_split,
                       render_phantom)
 from .rsna import RSNABoneAgeDataset
 from .transforms import *  # noqa: F401,F403
+from .wholebody_ct import WholeBodyCTDataset
 
 __all__ = [
-    'RSNABoneAgeDataset', 'LabelFileError', 'read_label_file', 'parse_sex',
-    'render_phantom', 'decode_radiograph', 'decode_dicom', 'is_dicom', 'generate_phantom_split', 'generate_phantom_dataset'
+    'RSNABoneAgeDataset', 'WholeBodyCTDataset', 'LabelFileError',
+    'read_label_file', 'parse_sex', 'decode_radiograph', 'decode_dicom',
+    'is_dicom', 'check_image_file', 'render_phantom',
+    'generate_phantom_split', 'generate_phantom_dataset'
 ]

@@ -17,18 +17,69 @@ Errors name the file: empty file, unreadable/truncated data, non-image file,
 DICOM without pixel data.
 """
 import io
+import os
 import warnings
 from typing import Optional
 
 import cv2
 import numpy as np
 
-__all__ = ['decode_radiograph', 'decode_dicom', 'is_dicom']
+__all__ = ['decode_radiograph', 'decode_dicom', 'is_dicom', 'check_image_file']
 
 
 def is_dicom(data: bytes) -> bool:
     """True for Part-10 DICOM (``DICM`` after the 128-byte preamble)."""
     return len(data) >= 132 and data[128:132] == b'DICM'
+
+
+_PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
+_PNG_END = b'IEND\xaeB`\x82'
+_MAGICS = (
+    (_PNG_MAGIC, 'PNG'),
+    (b'\xff\xd8\xff', 'JPEG'),
+    (b'II*\x00', 'TIFF'),
+    (b'MM\x00*', 'TIFF'),
+    (b'BM', 'BMP'),
+)
+
+
+def check_image_file(path: str) -> Optional[str]:
+    """Cheap validity check of an image file: why it is bad, or None.
+
+    Reads only the first 132 and last 16 bytes, so a whole data set can be
+    checked when a dataset is built: missing and empty files, files that are
+    no known image format (PNG, JPEG, TIFF, BMP, DICOM) and PNG/JPEG files
+    cut short (no ``IEND`` chunk / no end-of-image marker) are reported.
+    Damage inside a file is only found when it is decoded.
+
+    Args:
+        path (str): Local file path.
+
+    Returns:
+        str | None: The reason the file is bad, or None if it looks fine.
+    """
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return f'image file not found: {path}'
+    if size == 0:
+        return f'empty image file: {path}'
+    with open(path, 'rb') as f:
+        head = f.read(132)
+        f.seek(max(0, size - 16))
+        tail = f.read(16)
+    if is_dicom(head) or path.lower().endswith('.dcm'):
+        return None
+    fmt = next((name for magic, name in _MAGICS if head.startswith(magic)),
+               None)
+    if fmt is None:
+        return (f'not an image file (no PNG/JPEG/TIFF/BMP/DICOM '
+                f'signature): {path}')
+    if fmt == 'PNG' and not tail.endswith(_PNG_END):
+        return f'truncated PNG file (no IEND chunk): {path}'
+    if fmt == 'JPEG' and b'\xff\xd9' not in tail:
+        return f'truncated JPEG file (no end-of-image marker): {path}'
+    return None
 
 
 def _minmax(img: np.ndarray) -> np.ndarray:

@@ -65,13 +65,16 @@ def parse_sex(value: str) -> Optional[int]:
 
 @dataclass
 class LabelRow:
-    """One parsed row. ``line`` is the 1-based line in the file, ``raw`` the
-    unparsed cells by header."""
+    """One parsed row.
+
+    ``line`` is the 1-based line (spreadsheet row) in the file; ``sex_text``
+    the unparsed sex cell, or None when the table has no sex column.
+    """
     img_id: str
     age: Optional[float]
     sex: Optional[int]
     line: int
-    raw: Optional[dict] = None
+    sex_text: Optional[str] = None
 
 
 def _match_columns(fieldnames: List[str], path: str,
@@ -164,8 +167,9 @@ def read_label_file(path: str, require_sex: bool = True) -> List[LabelRow]:
                 age = None
         except ValueError:
             age = None
-        sex = None
+        sex, sex_text = None, None
         if cols['sex'] is not None:
-            sex = parse_sex(rec.get(cols['sex']) or '')
-        rows.append(LabelRow(img_id, age, sex, line, raw=rec))
+            sex_text = (rec.get(cols['sex']) or '').strip()
+            sex = parse_sex(sex_text)
+        rows.append(LabelRow(img_id, age, sex, line, sex_text))
     return rows

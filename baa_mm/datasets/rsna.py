@@ -6,6 +6,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
 from baa_mm.registry import DATASETS, TRANSFORMS
+from .image_io import check_image_file
 from .label_file import LabelFileError, read_label_file
 
 __all__ = ['RSNABoneAgeDataset']
@@ -33,12 +34,19 @@ class RSNABoneAgeDataset(BaseDataset):
         data_root (str): Root folder. Defaults to ''.
         data_prefix (dict): ``dict(img_path='train')`` the image folder.
         img_suffix (str): File extension appended to ids. Defaults to '.png'.
-        with_sex (bool): Whether the sex column is required. Defaults to True.
-        max_age (float): Largest plausible age (in the file's unit).
-            Defaults to 240 (months).
-        age_unit (str): Unit of the ages in the table, stored in
+        with_sex (bool | str): True: the sex column is required (models with
+            a sex input); False: sex is ignored; 'auto': read if the table
+            has a sex column. Defaults to True.
+        age_unit (str): Unit of the ages in the table and of the model's
+            targets and metrics ('months' or 'years'), stored in
             ``metainfo['age_unit']``. Defaults to 'months'.
-        check_files (bool): Check that every image exists at construction.
+        max_age (float, optional): Largest plausible age in ``age_unit``;
+            larger ages are errors. Defaults to 240 months / 120 years.
+        check_files (bool | str): At construction, 'header' (default, same
+            as True) checks that every image exists, is not empty, has a
+            known image signature and (PNG/JPEG) is not truncated, reading
+            only a few bytes per file; 'exists' only checks existence;
+            False checks nothing.
         on_bad_sample (str): 'raise' (default) stops at the first bad row with
             its file and line; 'skip' logs every bad row with its reason and
             the total count, then drops them.
@@ -47,16 +55,17 @@ class RSNABoneAgeDataset(BaseDataset):
     """
 
     METAINFO = dict(age_unit='months', task='bone_age')
+    DEFAULT_MAX_AGE = dict(months=240., years=120.)
 
     def __init__(self,
                  ann_file: str,
                  data_root: str = '',
                  data_prefix: dict = dict(img_path=''),
                  img_suffix: str = '.png',
-                 with_sex: bool = True,
-                 max_age: float = 240.,
+                 with_sex: Union[bool, str] = True,
                  age_unit: str = 'months',
-                 check_files: bool = True,
+                 max_age: Optional[float] = None,
+                 check_files: Union[bool, str] = 'header',
                  on_bad_sample: str = 'raise',
                  metainfo: Optional[dict] = None,
                  pipeline: Sequence[Union[dict, Callable]] = (),
@@ -68,6 +77,12 @@ class RSNABoneAgeDataset(BaseDataset):
         if on_bad_sample not in ('raise', 'skip'):
             raise ValueError("on_bad_sample must be 'raise' or 'skip', got "
                              f'{on_bad_sample!r}')
+        if with_sex not in (True, False, 'auto'):
+            raise ValueError(f"with_sex must be True, False or 'auto', got "
+                             f'{with_sex!r}')
+        if check_files not in (True, False, 'header', 'exists'):
+            raise ValueError("check_files must be 'header', 'exists' or "
+                             f'False, got {check_files!r}')
         if age_unit not in ('months', 'years'):
             raise ValueError(f"age_unit must be 'months' or 'years', got "
                              f'{age_unit!r}')
@@ -78,8 +93,10 @@ class RSNABoneAgeDataset(BaseDataset):
         self.age_unit = age_unit
         self.img_suffix = img_suffix
         self.with_sex = with_sex
+        if max_age is None:
+            max_age = self.DEFAULT_MAX_AGE[age_unit]
         self.max_age = float(max_age)
-        self.check_files = check_files
+        self.check_files = 'header' if check_files is True else check_files
         self.on_bad_sample = on_bad_sample
         super().__init__(
             ann_file=ann_file,
@@ -109,21 +126,20 @@ class RSNABoneAgeDataset(BaseDataset):
         if row.age > self.max_age:
             return (f'implausible age {row.age} > max_age={self.max_age} '
                     f'{self.age_unit} (set max_age to allow it)')
-        if self.with_sex and row.sex is None:
-            raw = row.raw or {}
-            sex_cells = [v for k, v in raw.items()
-                         if k and k.strip().lower() in ('male', 'sex',
-                                                        'gender')]
-            return (f'unknown sex value {sex_cells[:1]!r} (expected True/'
+        if self.with_sex and row.sex_text is not None and row.sex is None:
+            return (f'unknown sex value {row.sex_text!r} (expected True/'
                     'False, M/F, male/female or 1/0)')
-        if self.check_files and not osp.isfile(img_path):
+        if self.check_files == 'exists' and not osp.isfile(img_path):
             return f'image file not found: {img_path}'
+        if self.check_files == 'header':
+            return check_image_file(img_path)
         return None
 
     def load_data_list(self) -> List[dict]:
         """Parse and validate the label table."""
         logger = MMLogger.get_current_instance()
-        rows = read_label_file(self.ann_file, require_sex=self.with_sex)
+        rows = read_label_file(self.ann_file,
+                               require_sex=self.with_sex is True)
         if not rows:
             raise LabelFileError(f'{self.ann_file}: no data rows')
         img_dir = self.data_prefix.get('img_path', '')

@@ -1,5 +1,6 @@
 import os.path as osp
 
+import cv2
 import numpy as np
 import pytest
 
@@ -40,10 +41,14 @@ def test_parse_sex(value, expected):
     assert parse_sex(value) == expected
 
 
+def _png(path):
+    cv2.imwrite(str(path), np.zeros((4, 4), np.uint8))
+
+
 def _write(tmp_path, text, images=('1', '2')):
     (tmp_path / 'img').mkdir(exist_ok=True)
     for i in images:
-        (tmp_path / 'img' / f'{i}.png').write_bytes(b'')
+        _png(tmp_path / 'img' / f'{i}.png')
     (tmp_path / 'labels.csv').write_text(text)
     return dict(ann_file='labels.csv', data_root=str(tmp_path),
                 data_prefix=dict(img_path='img'))
@@ -58,7 +63,8 @@ def _write(tmp_path, text, images=('1', '2')):
     ('id,boneage,male\n1,300,True\n',
      r'labels.csv, line 2: implausible age 300.0 > max_age=240.0'),
     ('id,boneage,male\n1,100,maybe\n',
-     r"labels.csv, line 2: unknown sex value \['maybe'\]"),
+     r"labels.csv, line 2: unknown sex value 'maybe'"),
+    ('id,boneage,male\n1,100,\n', r"labels.csv, line 2: unknown sex value ''"),
     ('id,boneage,male\n1,100,True\n1,90,True\n',
      r"labels.csv, line 3: duplicate image id '1' \(first on line 2\)"),
     ('id,boneage,male\n3,100,True\n',
@@ -90,8 +96,44 @@ def test_sexless_table(tmp_path):
     cfg = _write(tmp_path, 'id,boneage\n1,100\n2,50\n')
     with pytest.raises(LabelFileError, match='cannot find the sex column'):
         RSNABoneAgeDataset(**cfg)
-    ds = RSNABoneAgeDataset(with_sex=False, **cfg)
-    assert ds.get_data_info(1)['sex'] is None
+    for with_sex in (False, 'auto'):
+        ds = RSNABoneAgeDataset(with_sex=with_sex, **cfg)
+        assert ds.get_data_info(1)['sex'] is None
+    # 'auto' reads sex where the column exists, and still validates it
+    cfg = _write(tmp_path, 'id,boneage,Sex\n1,100,F\n2,50,M\n')
+    ds = RSNABoneAgeDataset(with_sex='auto', **cfg)
+    assert [ds.get_data_info(i)['sex'] for i in range(2)] == [0, 1]
+    cfg = _write(tmp_path, 'id,boneage,Sex\n1,100,F\n2,50,?\n')
+    with pytest.raises(LabelFileError, match="line 3: unknown sex value '.'"):
+        RSNABoneAgeDataset(with_sex='auto', **cfg)
+
+
+@pytest.mark.parametrize('content,error', [
+    (b'', 'empty image file: .*img/1.png'),
+    (b'id,boneage\n', 'not an image file .*: .*img/1.png'),
+    ('truncated', 'truncated PNG file .no IEND chunk.: .*img/1.png'),
+])
+def test_bad_image_files_found_at_construction(tmp_path, content, error):
+    cfg = _write(tmp_path, 'id,boneage,male\n1,100,True\n2,50,False\n')
+    path = tmp_path / 'img' / '1.png'
+    if content == 'truncated':
+        content = path.read_bytes()[:-20]
+    path.write_bytes(content)
+    with pytest.raises(LabelFileError, match=f'labels.csv, line 2: {error}'):
+        RSNABoneAgeDataset(**cfg)
+    # 'exists' only checks existence: the bad file surfaces when decoded
+    ds = RSNABoneAgeDataset(check_files='exists', **cfg)
+    assert len(ds) == 2
+
+
+def test_age_unit_years(tmp_path):
+    cfg = _write(tmp_path, 'id,age (years),male\n1,35.5,1\n2,130,0\n')
+    with pytest.raises(LabelFileError, match='line 3: implausible age 130.0 '
+                       '> max_age=120.0 years'):
+        RSNABoneAgeDataset(age_unit='years', **cfg)
+    ds = RSNABoneAgeDataset(age_unit='years', max_age=150, **cfg)
+    assert ds.metainfo['age_unit'] == 'years'
+    assert ds.get_data_info(0)['gt_age'] == 35.5
 
 
 @pytest.mark.skipif(not osp.isdir(osp.join(SHARED_DATA, 'rsna100')),
@@ -121,7 +163,7 @@ def test_test_layout_xlsx_and_csv(tmp_path):
     from openpyxl import Workbook
     (tmp_path / 'img').mkdir()
     for i in (4360, 4361, 4362):
-        (tmp_path / 'img' / f'{i}.png').write_bytes(b'')
+        _png(tmp_path / 'img' / f'{i}.png')
     wb = Workbook()
     for row in _test_gt_rows():
         wb.active.append(row)
@@ -146,9 +188,9 @@ def test_xlsx_bad_row_names_sheet_row(tmp_path):
                 (1, 'M', 100), (2, 'X', 90)]:
         wb.active.append(row)
     wb.save(tmp_path / 'gt.xlsx')
-    (tmp_path / 'img' / '1.png').write_bytes(b'')
+    _png(tmp_path / 'img' / '1.png')
     with pytest.raises(LabelFileError,
-                       match=r"gt.xlsx, line 3: unknown sex value \['X'\]"):
+                       match=r"gt.xlsx, line 3: unknown sex value 'X'"):
         RSNABoneAgeDataset(ann_file='gt.xlsx', data_root=str(tmp_path),
                            data_prefix=dict(img_path='img'))
     (tmp_path / 'broken.xlsx').write_bytes(b'not a zip')
