@@ -1,4 +1,5 @@
 """RSNA Pediatric Bone Age dataset (and any table + image folder like it)."""
+import json
 import os.path as osp
 from typing import Callable, List, Optional, Sequence, Union
 
@@ -47,6 +48,13 @@ class RSNABoneAgeDataset(BaseDataset):
             known image signature and (PNG/JPEG) is not truncated, reading
             only a few bytes per file; 'exists' only checks existence;
             False checks nothing.
+        hand_ann_file (str, optional): COCO instances JSON with hand boxes
+            (and polygon masks) in the images' pixel coordinates, matched to
+            rows by file name stem (``<id>.png`` → id). Adds ``hand_bbox``
+            ([x1, y1, x2, y2]) and ``hand_polygons`` to each row, for
+            :class:`CropToHand`. With several hands per image the annotation
+            marked ``primary`` is used, else the largest. Rows without an
+            annotation get ``hand_bbox=None`` and are counted in the log.
         on_bad_sample (str): 'raise' (default) stops at the first bad row with
             its file and line; 'skip' logs every bad row with its reason and
             the total count, then drops them.
@@ -66,6 +74,7 @@ class RSNABoneAgeDataset(BaseDataset):
                  age_unit: str = 'months',
                  max_age: Optional[float] = None,
                  check_files: Union[bool, str] = 'header',
+                 hand_ann_file: Optional[str] = None,
                  on_bad_sample: str = 'raise',
                  metainfo: Optional[dict] = None,
                  pipeline: Sequence[Union[dict, Callable]] = (),
@@ -98,6 +107,9 @@ class RSNABoneAgeDataset(BaseDataset):
         self.max_age = float(max_age)
         self.check_files = 'header' if check_files is True else check_files
         self.on_bad_sample = on_bad_sample
+        self.hand_ann_file = hand_ann_file
+        if hand_ann_file and data_root and not osp.isabs(hand_ann_file):
+            self.hand_ann_file = osp.join(data_root, hand_ann_file)
         super().__init__(
             ann_file=ann_file,
             data_root=data_root,
@@ -135,6 +147,39 @@ class RSNABoneAgeDataset(BaseDataset):
             return check_image_file(img_path)
         return None
 
+    def _attach_hands(self, data_list: List[dict], logger) -> None:
+        """Add ``hand_bbox``/``hand_polygons`` from ``hand_ann_file``."""
+        if not osp.isfile(self.hand_ann_file):
+            raise FileNotFoundError(
+                f'hand annotation file not found: {self.hand_ann_file}')
+        with open(self.hand_ann_file) as f:
+            coco = json.load(f)
+        try:
+            stems = {img['id']: osp.splitext(osp.basename(img['file_name']))[0]
+                     for img in coco['images']}
+            by_stem: dict = {}
+            for ann in coco['annotations']:
+                by_stem.setdefault(stems[ann['image_id']], []).append(ann)
+        except (KeyError, TypeError) as e:
+            raise LabelFileError(f'{self.hand_ann_file}: not a COCO instances '
+                                 f'file (missing {e})') from e
+        missing = 0
+        for info in data_list:
+            anns = by_stem.get(info['img_id'], [])
+            if not anns:
+                info['hand_bbox'], info['hand_polygons'] = None, None
+                missing += 1
+                continue
+            ann = next((a for a in anns if a.get('primary')),
+                       max(anns, key=lambda a: a['bbox'][2] * a['bbox'][3]))
+            x, y, w, h = ann['bbox']
+            info['hand_bbox'] = [x, y, x + w, y + h]
+            seg = ann.get('segmentation')
+            info['hand_polygons'] = seg if isinstance(seg, list) else None
+        if missing:
+            logger.warning(f'{self.hand_ann_file}: {missing} of '
+                           f'{len(data_list)} images have no hand annotation')
+
     def load_data_list(self) -> List[dict]:
         """Parse and validate the label table."""
         logger = MMLogger.get_current_instance()
@@ -159,6 +204,8 @@ class RSNABoneAgeDataset(BaseDataset):
                 dict(img_path=img_path, img_id=row.img_id,
                      gt_age=float(row.age),
                      sex=row.sex if self.with_sex else None))
+        if self.hand_ann_file:
+            self._attach_hands(data_list, logger)
         if bad:
             logger.warning(f'{self.ann_file}: skipped {len(bad)} of '
                            f'{len(rows)} rows (on_bad_sample="skip")')

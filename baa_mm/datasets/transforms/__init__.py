@@ -1,6 +1,10 @@
 from .formatting import PackBoneAgeInputs
 from .geometric import RandomAffine
+from .hand_crop import CropToHand, rasterize_polygons
+from .intensity import HistogramNormalize, equalize_hist_float
 from .loading import LoadRadiograph
 
-__all__ = ['LoadRadiograph', 'PackBoneAgeInputs',
-           'RandomAffine']
+__all__ = [
+    'LoadRadiograph', 'PackBoneAgeInputs', 'RandomAffine', 'CropToHand',
+    'rasterize_polygons', 'HistogramNormalize', 'equalize_hist_float'
+]

@@ -31,7 +31,8 @@ class PackBoneAgeInputs(BaseTransform):
                  meta_keys: Sequence[str] = ('img_id', 'img_path', 'ori_shape',
                                              'img_shape', 'scale_factor',
                                              'flip', 'flip_direction',
-                                             'sample_idx')) -> None:
+                                             'crop_bbox', 'sample_idx')
+                 ) -> None:
         self.meta_keys = tuple(meta_keys)
 
     def transform(self, results: dict) -> dict:
