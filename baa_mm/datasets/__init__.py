@@ -1,3 +1,5 @@
+from .image_cache import (CachedImageResolver, ImageCacheError, build_cache,
+                          scale_coords)
 from .image_io import (check_image_file, decode_dicom, decode_radiograph,
                        is_dicom)
 from .label_file import LabelFileError, parse_sex, read_label_file
@@ -11,5 +13,6 @@ __all__ = [
     'RSNABoneAgeDataset', 'WholeBodyCTDataset', 'LabelFileError',
     'read_label_file', 'parse_sex', 'decode_radiograph', 'decode_dicom',
     'is_dicom', 'check_image_file', 'render_phantom',
-    'generate_phantom_split', 'generate_phantom_dataset'
+    'generate_phantom_split', 'generate_phantom_dataset', 'build_cache',
+    'CachedImageResolver', 'ImageCacheError', 'scale_coords'
 ]

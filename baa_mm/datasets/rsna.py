@@ -7,6 +7,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
 from baa_mm.registry import DATASETS, TRANSFORMS
+from .image_cache import CachedImageResolver, ImageCacheError, scale_coords
 from .image_io import check_image_file
 from .label_file import LabelFileError, read_label_file
 
@@ -55,6 +56,14 @@ class RSNABoneAgeDataset(BaseDataset):
             :class:`CropToHand`. With several hands per image the annotation
             marked ``primary`` is used, else the largest. Rows without an
             annotation get ``hand_bbox=None`` and are counted in the log.
+        img_cache (dict, optional): Read images from a preprocessing cache
+            built by ``tools/dataset_converters/build_cache.py``:
+            ``dict(cache_dir=..., on_missing='raise', check_source=True)``
+            (``cache_dir`` relative to ``data_root``). Each row's
+            ``img_path`` then points at the cached file (``ori_img_path``
+            keeps the original, ``cache_scale`` the (w, h) scale) and hand
+            annotations are scaled to cached pixels. Missing or stale cache
+            entries are bad rows (see ``on_bad_sample``), never used.
         on_bad_sample (str): 'raise' (default) stops at the first bad row with
             its file and line; 'skip' logs every bad row with its reason and
             the total count, then drops them.
@@ -75,6 +84,7 @@ class RSNABoneAgeDataset(BaseDataset):
                  max_age: Optional[float] = None,
                  check_files: Union[bool, str] = 'header',
                  hand_ann_file: Optional[str] = None,
+                 img_cache: Optional[dict] = None,
                  on_bad_sample: str = 'raise',
                  metainfo: Optional[dict] = None,
                  pipeline: Sequence[Union[dict, Callable]] = (),
@@ -108,6 +118,11 @@ class RSNABoneAgeDataset(BaseDataset):
         self.check_files = 'header' if check_files is True else check_files
         self.on_bad_sample = on_bad_sample
         self.hand_ann_file = hand_ann_file
+        self.img_cache = dict(img_cache) if img_cache else None
+        if self.img_cache and data_root and not osp.isabs(
+                self.img_cache['cache_dir']):
+            self.img_cache['cache_dir'] = osp.join(data_root,
+                                                   self.img_cache['cache_dir'])
         if hand_ann_file and data_root and not osp.isabs(hand_ann_file):
             self.hand_ann_file = osp.join(data_root, hand_ann_file)
         super().__init__(
@@ -180,6 +195,30 @@ class RSNABoneAgeDataset(BaseDataset):
             logger.warning(f'{self.hand_ann_file}: {missing} of '
                            f'{len(data_list)} images have no hand annotation')
 
+    def _apply_cache(self, data_list: List[dict], bad: List[str],
+                     logger) -> List[dict]:
+        """Point ``img_path`` at the cache and scale hand annotations."""
+        resolver = CachedImageResolver(**self.img_cache)
+        out = []
+        for info in data_list:
+            try:
+                hit = resolver.lookup(info['img_path'])
+            except ImageCacheError as e:
+                msg = f'{self.ann_file}: {e}'
+                if self.on_bad_sample == 'raise':
+                    raise LabelFileError(msg) from e
+                bad.append(msg)
+                logger.warning(f'skipping {msg}')
+                continue
+            info['ori_img_path'] = info['img_path']
+            info['img_path'] = hit.path
+            info['cache_scale'] = hit.scale_factor
+            for key in ('hand_bbox', 'hand_polygons'):
+                if info.get(key) is not None:
+                    info[key] = scale_coords(info[key], hit.scale_factor)
+            out.append(info)
+        return out
+
     def load_data_list(self) -> List[dict]:
         """Parse and validate the label table."""
         logger = MMLogger.get_current_instance()
@@ -206,6 +245,8 @@ class RSNABoneAgeDataset(BaseDataset):
                      sex=row.sex if self.with_sex else None))
         if self.hand_ann_file:
             self._attach_hands(data_list, logger)
+        if self.img_cache:
+            data_list = self._apply_cache(data_list, bad, logger)
         if bad:
             logger.warning(f'{self.ann_file}: skipped {len(bad)} of '
                            f'{len(rows)} rows (on_bad_sample="skip")')
