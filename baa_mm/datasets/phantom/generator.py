@@ -61,6 +61,48 @@ always, so overriding them via :func:`render_phantom` keeps every nuisance
 parameter of that image unchanged. Output files are byte identical for the
 same seed regardless of the number of worker processes.
 
+**Styles**: ``style='v1'`` (the default) is the output described above and
+stays byte identical for existing seeds (demo and tests depend on it).
+``style='v2'`` renders the same primary hand (same label, pose and nuisance
+draws for a given ``(seed, index)``) and adds, each with its own probability
+(:data:`DEFAULT_V2_OPTIONS`), distractors that fool whole-image regressors:
+
+* ``collimation``: the exposure field is a (possibly rotated, +-12 deg)
+  rectangle with a sharp edge; outside it the image is opaque dark (digital
+  shutter) or bright (unexposed film). The field always contains the whole
+  primary hand except the forearm.
+* ``second_hand``: the other (right) hand, mirrored, side by side with the
+  primary hand and often partly outside the image. With probability
+  ``second_hand_same_age`` it has the primary's bone age and sex (the
+  patient's other hand, with its own small jitters); otherwise its bone age
+  is drawn uniformly from 6-216 months at least 36 months away from the
+  primary's, and its sex at random (another person's hand). The LABEL is
+  always the primary hand's bone age.
+* ``frame``: a bright band along the four image borders.
+* ``ruler``: a bright graduated bar (ticks, numbers) along one edge.
+* ``marker``: a lead side marker, a very bright ``L`` / ``R`` in a small
+  square, rotated.
+* ``tag``: burned-in text (id, date, name, view), plain bright characters or
+  on a label rectangle, near corners / edges.
+
+Rotation: ``max_rotation`` (degrees) scales the +-20 deg rotation draw, 180
+gives arbitrary rotation (0-360 deg); above 20 deg the hand is rotated about
+the centre of its informative region so that it stays in the image.
+
+Distractors never touch the primary hand's informative boxes, and markers,
+tags and rulers are placed off both hands (with a margin that covers the
+blur); the hand masks are the *visible* hands, i.e. they exclude the
+collimated-out region and every distractor pixel. Every random number of
+v2 comes from streams ``default_rng([seed, index, 2, k])``, one per kind of
+distractor, so v2 with every probability 0 (and ``max_rotation`` 20) equals
+v1 exactly, and the presence of a distractor is monotone in its probability.
+Drawing of the distractors lives in ``distractors.py`` (loaded by file path
+when this module is).
+
+Image sizes: ``img_size`` is an int (square) or ``(width, height)``; the
+hand is scaled with the shorter side and centred. Sizes up to 2048 px are
+tested (structures, blur and margins scale with the size).
+
 This module only depends on numpy and OpenCV (no torch / mmengine) and has no
 package-relative imports, so tools can load it by file path to stay fast.
 """
@@ -81,16 +123,58 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+
+def _load_distractors():
+    """The sibling ``distractors`` module, also when this file was loaded by
+    path (no package)."""
+    if __package__:
+        from . import distractors
+        return distractors
+    import importlib.util
+    name = f'{__name__}_distractors'
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, osp.join(osp.dirname(osp.abspath(__file__)), 'distractors.py'))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_dx = _load_distractors()
+
 __all__ = [
     'GENERATOR_VERSION', 'MAX_BONEAGE', 'CARPAL_NAMES', 'EPIPHYSIS_SITES',
     'INFORMATIVE_BOX_NAMES', 'PhantomSample', 'maturity_from_boneage',
     'carpal_radii_for_maturity', 'num_visible_carpals',
     'epiphysis_state_for_maturity', 'render_phantom', 'mask_to_polygons',
-    'generate_phantom_split', 'generate_phantom_dataset'
+    'generate_phantom_split', 'generate_phantom_dataset', 'STYLES',
+    'STYLE_VERSIONS', 'DEFAULT_V2_OPTIONS', 'DISTRACTOR_NAMES',
+    'resolve_v2_options', 'parse_img_size'
 ]
 
 #: Bumped whenever the rendered output changes; stored in ``meta.json``.
 GENERATOR_VERSION = '1.0'
+#: Rendering styles; ``'v1'`` is the default and never changes.
+STYLES = ('v1', 'v2')
+#: Version of each style's output (``meta.json`` ``style_version`` for v2).
+STYLE_VERSIONS = {'v1': GENERATOR_VERSION, 'v2': '2.0'}
+#: Options of style ``'v2'``: per-image probabilities of each distractor,
+#: probability that a second hand has the primary's age, and the rotation
+#: range (degrees, 180 = arbitrary rotation).
+DEFAULT_V2_OPTIONS = dict(
+    p_collimation=0.4,
+    p_second_hand=0.3,
+    p_frame=0.15,
+    p_ruler=0.3,
+    p_marker=0.6,
+    p_tag=0.5,
+    second_hand_same_age=0.5,
+    max_rotation=20.0)
+#: ``name`` of the entries of ``distractor_boxes`` (style v2).
+DISTRACTOR_NAMES = ('collimation', 'second_hand', 'frame', 'ruler', 'marker',
+                    'tag')
 #: Largest bone age / maturity in months (RSNA labels lie in [1, 228]).
 MAX_BONEAGE = 228.0
 #: Maturity multiplier for girls (they mature earlier).
@@ -208,6 +292,21 @@ class PhantomSample:
         maturity (float): Maturity in months that drives the age cues.
         index (int): Image index the sample was rendered from.
         seed (int): Seed the sample was rendered from.
+        style (str): ``'v1'`` or ``'v2'``.
+        hands (list[dict]): Every hand in the image, primary first:
+            ``primary`` (bool), ``mask`` (exact visible mask, bool (H, W);
+            the primary's is ``mask``), ``boneage``, ``male``, ``maturity``,
+            ``mirrored`` (bool) and its ``informative_boxes``. v1 has only
+            the primary hand.
+        distractor_boxes (list[dict]): Style v2: ``{'name', 'bbox': [x1, y1,
+            x2, y2], ...}`` of every distractor (names in
+            :data:`DISTRACTOR_NAMES`, extra keys per kind, e.g. ``text``).
+            Empty for v1.
+        distractor_mask (np.ndarray, optional): Style v2: bool (H, W),
+            pixels of markers, tags, rulers, frame and the collimated-out
+            region (disjoint from every hand mask). None for v1.
+        skipped_distractors (list[str]): Style v2: distractors that were
+            drawn as present but found no free place (rare).
     """
     image: np.ndarray
     mask: np.ndarray
@@ -217,6 +316,11 @@ class PhantomSample:
     maturity: float = 0.0
     index: int = 0
     seed: int = 0
+    style: str = 'v1'
+    hands: List[dict] = field(default_factory=list)
+    distractor_boxes: List[dict] = field(default_factory=list)
+    distractor_mask: Optional[np.ndarray] = None
+    skipped_distractors: List[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------
@@ -393,12 +497,12 @@ class _Painter:
 
     Args:
         matrix (np.ndarray): Affine map canonical -> image, shape (2, 3).
-        size (int): Output size.
+        size (tuple[int, int]): Output ``(width, height)``.
     """
 
-    def __init__(self, matrix: np.ndarray, size: int) -> None:
+    def __init__(self, matrix: np.ndarray, size: Tuple[int, int]) -> None:
         self.m = matrix
-        self.size = size
+        self.width, self.height = size
 
     def to_image(self, pts: np.ndarray) -> np.ndarray:
         """Map canonical points (N, 2) to image coordinates (N, 2)."""
@@ -421,8 +525,9 @@ class _Painter:
         x1, y1 = p.min(axis=0)
         x2, y2 = p.max(axis=0)
         cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
-        visible = bool(0 <= cx < self.size and 0 <= cy < self.size)
-        box = np.clip([x1, y1, x2, y2], 0, self.size)
+        w, h = self.width, self.height
+        visible = bool(0 <= cx < w and 0 <= cy < h)
+        box = np.clip([x1, y1, x2, y2], 0, [w, h, w, h])
         return [round(float(v), 2) for v in box], visible
 
 
@@ -452,43 +557,81 @@ def _draw_age_and_sex(rng: np.random.Generator,
     return round(float(boneage), 1), male
 
 
-def render_phantom(index: int,
-                   seed: int,
-                   img_size: int = 256,
-                   boneage: Optional[float] = None,
-                   male: Optional[bool] = None,
-                   age_distribution: str = 'uniform') -> PhantomSample:
-    """Render one synthetic hand radiograph.
-
-    The result is a pure function of the arguments. Overriding ``boneage`` /
-    ``male`` keeps all nuisance parameters (pose, contrast, noise ...) of the
-    image ``(seed, index)``, which makes it easy to inspect age cues.
+def parse_img_size(img_size) -> Tuple[int, int]:
+    """``(width, height)`` of an image size.
 
     Args:
-        index (int): Image index (the image id in generated splits).
-        seed (int): Seed; the RNG is ``np.random.default_rng([seed, index])``.
-        img_size (int): Output side length in pixels. Defaults to 256.
-        boneage (float, optional): Bone age in months; drawn when None.
-        male (bool, optional): Sex; drawn (p=0.5) when None.
-        age_distribution (str): ``'uniform'`` (6-216 months) or ``'rsna'``
-            (normal, mean 127.3, std 41.2, clipped to [1, 228]) for drawn
-            ages. Defaults to ``'uniform'``.
+        img_size (int | tuple | str): Side length (square), ``(width,
+            height)`` or a string ``'256'`` / ``'320x256'`` (width x height).
 
     Returns:
-        PhantomSample: image (H, W) uint8, mask (H, W) bool, labels and
-        informative boxes.
+        tuple[int, int]: ``(width, height)``, each >= 32.
     """
-    if img_size < 32:
+    if isinstance(img_size, str):
+        parts = img_size.lower().split('x')
+        if len(parts) not in (1, 2) or not all(p.strip().isdigit()
+                                               for p in parts):
+            raise ValueError(f'img_size must look like 256 or 320x256, got '
+                             f'{img_size!r}')
+        img_size = [int(p) for p in parts]
+        if len(img_size) == 1:
+            img_size = img_size[0]
+    if isinstance(img_size, (tuple, list)):
+        if len(img_size) != 2:
+            raise ValueError(f'img_size must be an int or (width, height), '
+                             f'got {img_size!r}')
+        width, height = int(img_size[0]), int(img_size[1])
+    else:
+        width = height = int(img_size)
+    if min(width, height) < 32:
         raise ValueError(f'img_size must be >= 32, got {img_size}')
-    rng = np.random.default_rng([int(seed), int(index)])
-    drawn_age, drawn_male = _draw_age_and_sex(rng, age_distribution)
-    boneage = drawn_age if boneage is None else float(boneage)
-    male = drawn_male if male is None else bool(male)
-    m = maturity_from_boneage(boneage, male)
-    size = int(img_size)
-    k = size / _CANON
+    return width, height
 
-    # ---- random parameters (fixed order: keep the stream stable) ----------
+
+def _size_for_json(img_size):
+    """``img_size`` as stored in JSON: int when square, else [w, h]."""
+    width, height = parse_img_size(img_size)
+    return width if width == height else [width, height]
+
+
+def resolve_v2_options(options: Optional[dict] = None) -> dict:
+    """Complete and check the options of style ``'v2'``.
+
+    Args:
+        options (dict, optional): Overrides of :data:`DEFAULT_V2_OPTIONS`.
+
+    Returns:
+        dict: Every option, as floats, in the order of the defaults.
+    """
+    options = dict(options or {})
+    unknown = set(options) - set(DEFAULT_V2_OPTIONS)
+    if unknown:
+        raise ValueError(f'unknown v2 options {sorted(unknown)}, expected '
+                         f'some of {list(DEFAULT_V2_OPTIONS)}')
+    out = {}
+    for key, default in DEFAULT_V2_OPTIONS.items():
+        value = float(options.get(key, default))
+        hi = 180.0 if key == 'max_rotation' else 1.0
+        if not 0.0 <= value <= hi:
+            raise ValueError(f'v2 option {key} must lie in [0, {hi:g}], got '
+                             f'{value}')
+        out[key] = value
+    return out
+
+
+def _check_style(style: str, v2_options: Optional[dict]) -> Optional[dict]:
+    if style not in STYLES:
+        raise ValueError(f'unknown style {style!r}, expected one of {STYLES}')
+    if style == 'v1':
+        if v2_options:
+            raise ValueError("v2_options need style='v2'")
+        return None
+    return resolve_v2_options(v2_options)
+
+
+def _draw_hand_jitter(rng: np.random.Generator) -> tuple:
+    """Per-hand jitters: finger spread, ray angles / lengths, width, carpal
+    appearance and epiphysis timing (in this order: v1's RNG stream)."""
     spread = rng.uniform(0.75, 1.35)
     ray_angle_jit = rng.normal(0.0, 2.5, len(_FINGERS))
     ray_len_jit = rng.normal(1.0, 0.03, len(_FINGERS))
@@ -496,34 +639,12 @@ def render_phantom(index: int,
     carpal_jit = rng.normal(0.0, 1.0, len(_CARPALS)) * (
         3.0 + 0.06 * np.array([c[5] for c in _CARPALS]))
     epi_delay = rng.normal(0.0, 5.0, len(EPIPHYSIS_SITES))
-    scale_nuis = rng.uniform(0.85, 1.15)
-    rot = rng.uniform(-20.0, 20.0)
-    tx, ty = rng.uniform(-10.0, 10.0), rng.uniform(-8.0, 8.0)
-    bg_level = rng.uniform(10.0, 35.0)
-    bg_grad = rng.uniform(-8.0, 8.0)
-    bg_grad_dir = rng.uniform(0.0, 2 * math.pi)
-    t_edge = rng.uniform(64.0, 76.0)
-    t_core = rng.uniform(92.0, 110.0)
-    bone_d = rng.uniform(85.0, 110.0)
-    contrast = rng.uniform(0.85, 1.15)
-    brightness = rng.uniform(-8.0, 8.0)
-    gamma = rng.uniform(0.8, 1.25)
-    blur_sigma = rng.uniform(0.4, 1.0)
-    noise_sigma = rng.uniform(2.0, 6.0)
+    return spread, ray_angle_jit, ray_len_jit, width_jit, carpal_jit, epi_delay
 
-    # ---- canonical -> image affine ----------------------------------------
-    age_scale = 0.86 + 0.14 * (m / MAX_BONEAGE)**0.7
-    s = 0.98 * scale_nuis * age_scale * k
-    c, sn = math.cos(math.radians(rot)), math.sin(math.radians(rot))
-    hand_c = np.array([130.0, 150.0])
-    target = np.array([128.0 + tx, 152.0 + ty]) * k
-    lin = s * np.array([[c, -sn], [sn, c]])
-    matrix = np.concatenate([lin, (target - lin @ hand_c)[:, None]], axis=1)
-    paint = _Painter(matrix, size)
 
-    tissue = np.zeros((size, size), np.uint8)
-    bone = np.zeros((size, size), np.uint8)
-    boxes: List[dict] = []
+def _hand_layout(m: float, jitter: tuple) -> dict:
+    """Canonical-frame geometry of a hand at maturity ``m``."""
+    spread, ray_angle_jit, ray_len_jit, width_jit, carpal_jit, _ = jitter
 
     # ---- carpal centres ---------------------------------------------------
     radii = carpal_radii_for_maturity(m, carpal_jit)
@@ -535,12 +656,8 @@ def render_phantom(index: int,
         if r > 0:
             b_ax = r / (1.0 + (aspect - 1.0) * min(1.0, r / r_full))
             carpal_polys.append((ctr, r, b_ax, ang))
-    box, vis = paint.bbox(np.concatenate(carpal_extent))
-    boxes.append(dict(name='carpals', bbox=box, visible=vis))
 
     # ---- rays (metacarpal + phalanges) --------------------------------------
-    site_idx = {name: i for i, (name, _) in enumerate(EPIPHYSIS_SITES)}
-    epi_boxes: Dict[str, Tuple[List[float], bool]] = {}
     bone_jobs = []  # (flat end, head end, width, epiphysis kind, site name)
     finger_tissue = []  # (p0, p1, r) capsules
     palm_pts = []
@@ -591,7 +708,7 @@ def render_phantom(index: int,
                         _FOREARM_END_Y])
         bone_jobs.append((flat, end, w, kind, f'{kind}_epiphysis'))
 
-    # ---- soft tissue --------------------------------------------------------
+    # ---- soft tissue outline ------------------------------------------------
     rx, _ = _RADIUS[0]
     ux, _ = _ULNA[0]
     palm_pts += [
@@ -600,12 +717,37 @@ def render_phantom(index: int,
         np.array([rx + 28.0, _FOREARM_END_Y])
     ]
     hull = cv2.convexHull(np.array(palm_pts, np.float32))[:, 0, :]
-    paint.fill(tissue, hull.astype(np.float64), 255)
-    for p0, p1, r in finger_tissue:
+    return dict(carpal_extent=np.concatenate(carpal_extent),
+                carpal_polys=carpal_polys, bone_jobs=bone_jobs,
+                finger_tissue=finger_tissue, hull=hull)
+
+
+def _paint_tissue(paint: _Painter, tissue: np.ndarray, layout: dict) -> None:
+    paint.fill(tissue, layout['hull'].astype(np.float64), 255)
+    for p0, p1, r in layout['finger_tissue']:
         paint.fill(tissue, _capsule_pts(p0, p1, r), 255)
 
-    # ---- bones and epiphyses -----------------------------------------------
-    for flat, head, w, kind, site in bone_jobs:
+
+def _hand_keep_points(layout: dict) -> np.ndarray:
+    """Canonical points that outline a hand without its forearm (finger
+    tips and the palm), used to keep it inside a collimation field."""
+    pts = [p for p in layout['hull'].astype(np.float64) if p[1] <= 230.0]
+    for p0, p1, r in layout['finger_tissue']:
+        for q in (p0, p1):
+            pts += [q + (r, 0.0), q - (r, 0.0), q + (0.0, r), q - (0.0, r)]
+    return np.array(pts)
+
+
+def _paint_bones(paint: _Painter, bone: np.ndarray, layout: dict, m: float,
+                 epi_delay: np.ndarray, bone_d: float) -> List[dict]:
+    """Draw bones, epiphyses and carpal centres; returns the informative
+    boxes (order :data:`INFORMATIVE_BOX_NAMES`)."""
+    boxes: List[dict] = []
+    box, vis = paint.bbox(layout['carpal_extent'])
+    boxes.append(dict(name='carpals', bbox=box, visible=vis))
+    site_idx = {name: i for i, (name, _) in enumerate(EPIPHYSIS_SITES)}
+    epi_boxes: Dict[str, Tuple[List[float], bool]] = {}
+    for flat, head, w, kind, site in layout['bone_jobs']:
         outer, inner = _shaft_pts(flat, head, w, round_head=kind not in (
             'radius', 'ulna'))
         paint.fill(bone, outer, bone_d, convex=False)
@@ -644,31 +786,158 @@ def render_phantom(index: int,
         box, vis = epi_boxes[name]
         boxes.append(dict(name=name, bbox=box, visible=vis))
 
-    for ctr, r, b_ax, ang in carpal_polys:
+    for ctr, r, b_ax, ang in layout['carpal_polys']:
         paint.fill(bone, _ellipse_pts(ctr, r, b_ax, ang, 20), bone_d * 0.95)
         if r > 3.0:
             paint.fill(bone, _ellipse_pts(ctr, r * 0.6, b_ax * 0.6, ang, 16),
                        bone_d * 0.8)
+    return boxes
+
+
+def _affine(lin: np.ndarray, pivot: np.ndarray,
+            target: np.ndarray) -> np.ndarray:
+    """(2, 3) affine ``x -> lin @ (x - pivot) + target``."""
+    return np.concatenate([lin, (target - lin @ pivot)[:, None]], axis=1)
+
+
+def render_phantom(index: int,
+                   seed: int,
+                   img_size=256,
+                   boneage: Optional[float] = None,
+                   male: Optional[bool] = None,
+                   age_distribution: str = 'uniform',
+                   style: str = 'v1',
+                   v2_options: Optional[dict] = None) -> PhantomSample:
+    """Render one synthetic hand radiograph.
+
+    The result is a pure function of the arguments. Overriding ``boneage`` /
+    ``male`` keeps all nuisance parameters (pose, contrast, noise ...) of the
+    image ``(seed, index)``, which makes it easy to inspect age cues.
+
+    Args:
+        index (int): Image index (the image id in generated splits).
+        seed (int): Seed; the RNG is ``np.random.default_rng([seed, index])``.
+        img_size (int | tuple[int, int]): Output side length in pixels, or
+            ``(width, height)``. Defaults to 256.
+        boneage (float, optional): Bone age in months; drawn when None.
+        male (bool, optional): Sex; drawn (p=0.5) when None.
+        age_distribution (str): ``'uniform'`` (6-216 months) or ``'rsna'``
+            (normal, mean 127.3, std 41.2, clipped to [1, 228]) for drawn
+            ages. Defaults to ``'uniform'``.
+        style (str): ``'v1'`` (default, unchanged output) or ``'v2'``
+            (distractors, second hand, arbitrary rotation; see the module
+            docstring).
+        v2_options (dict, optional): Overrides of :data:`DEFAULT_V2_OPTIONS`
+            (style ``'v2'`` only).
+
+    Returns:
+        PhantomSample: image (H, W) uint8, mask (H, W) bool, labels and
+        informative boxes (and, for v2, every hand and the distractors).
+    """
+    opts = _check_style(style, v2_options)
+    width, height = parse_img_size(img_size)
+    rng = np.random.default_rng([int(seed), int(index)])
+    drawn_age, drawn_male = _draw_age_and_sex(rng, age_distribution)
+    boneage = drawn_age if boneage is None else float(boneage)
+    male = drawn_male if male is None else bool(male)
+    m = maturity_from_boneage(boneage, male)
+    size = min(width, height)
+    k = size / _CANON
+
+    # ---- random parameters (fixed order: keep the stream stable) ----------
+    jitter = _draw_hand_jitter(rng)
+    scale_nuis = rng.uniform(0.85, 1.15)
+    rot = rng.uniform(-20.0, 20.0)
+    tx, ty = rng.uniform(-10.0, 10.0), rng.uniform(-8.0, 8.0)
+    bg_level = rng.uniform(10.0, 35.0)
+    bg_grad = rng.uniform(-8.0, 8.0)
+    bg_grad_dir = rng.uniform(0.0, 2 * math.pi)
+    t_edge = rng.uniform(64.0, 76.0)
+    t_core = rng.uniform(92.0, 110.0)
+    bone_d = rng.uniform(85.0, 110.0)
+    contrast = rng.uniform(0.85, 1.15)
+    brightness = rng.uniform(-8.0, 8.0)
+    gamma = rng.uniform(0.8, 1.25)
+    blur_sigma = rng.uniform(0.4, 1.0)
+    noise_sigma = rng.uniform(2.0, 6.0)
+
+    # ---- canonical -> image affine ----------------------------------------
+    wide_rotation = False
+    if opts is not None and opts['max_rotation'] != 20.0:
+        rot = rot * (opts['max_rotation'] / 20.0)
+        wide_rotation = opts['max_rotation'] > 20.0
+    age_scale = 0.86 + 0.14 * (m / MAX_BONEAGE)**0.7
+    s = 0.98 * scale_nuis * age_scale * k
+    c, sn = math.cos(math.radians(rot)), math.sin(math.radians(rot))
+    offset = np.array([(width - size) / 2.0, (height - size) / 2.0])
+    if wide_rotation:
+        # Rotate about the centre of the informative region, which stays
+        # near the image centre.
+        hand_c = _WIDE_ROTATION_PIVOT
+        target = np.array([128.0 + 0.5 * tx, 128.0 + 0.5 * ty]) * k + offset
+    else:
+        hand_c = np.array([130.0, 150.0])
+        target = np.array([128.0 + tx, 152.0 + ty]) * k + offset
+    lin = s * np.array([[c, -sn], [sn, c]])
+    matrix = _affine(lin, hand_c, target)
+    paint = _Painter(matrix, (width, height))
+
+    tissue = np.zeros((height, width), np.uint8)
+    bone = np.zeros((height, width), np.uint8)
+    layout = _hand_layout(m, jitter)
+    _paint_tissue(paint, tissue, layout)
+    boxes = _paint_bones(paint, bone, layout, m, jitter[5], bone_d)
+
+    scene = None
+    mask = tissue >= 128
+    tissue_all, mask_all = tissue, mask
+    if opts is not None:
+        scene = _V2Scene(seed, index, opts, (width, height), k, paint,
+                         layout, mask, boxes, boneage, male, rot, scale_nuis,
+                         bone, bone_d)
+        if scene.tissue2 is not None:
+            tissue_all = np.maximum(tissue, scene.tissue2)
+            mask_all = tissue_all >= 128
 
     # ---- compose ------------------------------------------------------------
-    mask = tissue >= 128
-    cov = tissue.astype(np.float32) * (1.0 / 255.0)
-    dist = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 3)
+    cov = tissue_all.astype(np.float32) * (1.0 / 255.0)
+    dist = cv2.distanceTransform(mask_all.astype(np.uint8), cv2.DIST_L2, 3)
     tissue_val = t_core - (t_core - t_edge) * np.exp(
         dist * np.float32(-1.0 / (7.0 * s)))
-    ramp = _centred_ramp(size)
+    ramp_x, ramp_y = _centred_ramp(width), _centred_ramp(height)
     bg = (np.float32(bg_level) +
-          np.float32(bg_grad * math.cos(bg_grad_dir)) * ramp[None, :] +
-          np.float32(bg_grad * math.sin(bg_grad_dir)) * ramp[:, None])
+          np.float32(bg_grad * math.cos(bg_grad_dir)) * ramp_x[None, :] +
+          np.float32(bg_grad * math.sin(bg_grad_dir)) * ramp_y[:, None])
     img = bg + (tissue_val - bg) * cov + bone.astype(np.float32)
     img = img * np.float32(contrast) + np.float32(brightness)
     np.clip(img, 0.0, 255.0, out=img)
     img = np.float32(255.0) * (img * np.float32(1.0 / 255.0))**np.float32(
         gamma)
+    if scene is not None:
+        # Objects in the beam (collimation, lead markers, rulers) are blurred
+        # and noisy like the anatomy ...
+        scene.apply_physical(img)
     img = cv2.GaussianBlur(img, (0, 0), blur_sigma * max(k, 0.5))
-    img += rng.standard_normal((size, size), dtype=np.float32) * np.float32(
-        noise_sigma)
+    img += rng.standard_normal((height, width),
+                               dtype=np.float32) * np.float32(noise_sigma)
+    if scene is not None:
+        # ... burned-in text and frames are crisp.
+        scene.apply_overlay(img)
     image = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+    primary = dict(primary=True, mask=mask, boneage=float(boneage), male=male,
+                   maturity=m, mirrored=False, informative_boxes=boxes)
+    hands = [primary]
+    extra = {}
+    if scene is not None:
+        primary['mask'] = mask = scene.visible(mask)
+        if scene.second is not None:
+            second = dict(scene.second)
+            second['mask'] = scene.visible(second['mask'])
+            hands.append(second)
+        extra = dict(distractor_boxes=scene.records,
+                     distractor_mask=scene.distractor_mask,
+                     skipped_distractors=scene.skipped)
 
     return PhantomSample(
         image=image,
@@ -678,7 +947,291 @@ def render_phantom(index: int,
         informative_boxes=boxes,
         maturity=m,
         index=int(index),
-        seed=int(seed))
+        seed=int(seed),
+        style=style,
+        hands=hands,
+        **extra)
+
+
+# --------------------------------------------------------------------------
+# Style v2: distractors.
+# --------------------------------------------------------------------------
+
+#: Rotation pivot (canonical) for ``max_rotation`` > 20: the centre of the
+#: region spanned by the informative boxes.
+_WIDE_ROTATION_PIVOT = np.array([140.0, 126.0])
+#: Sub-stream ids: default_rng([seed, index, _V2_STREAM, k]).
+_V2_STREAM = 2
+_STREAM_IDS = {name: i + 1 for i, name in enumerate(DISTRACTOR_NAMES)}
+#: Offsets (canonical px, in the primary hand's frame) of the second hand's
+#: centre: towards the little finger / towards the thumb.
+_SECOND_HAND_DX = {-1: (125.0, 170.0), 1: (170.0, 215.0)}
+#: Smallest visible part of a second hand (fraction of the image).
+_SECOND_HAND_MIN_AREA = 0.025
+_NUM_CANDIDATES = 16
+
+
+def _box_region_map(boxes: Sequence[dict], width: int,
+                    height: int) -> np.ndarray:
+    """Pixels touched by boxes ``[x1, y1, x2, y2]`` (bool (H, W))."""
+    out = np.zeros((height, width), bool)
+    for b in boxes:
+        x1, y1, x2, y2 = b['bbox']
+        out[int(math.floor(y1)):int(math.ceil(y2)),
+            int(math.floor(x1)):int(math.ceil(x2))] = True
+    return out
+
+
+def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
+    kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
+    return cv2.dilate(mask.astype(np.uint8), kernel).astype(bool)
+
+
+def _xyxy(mask: np.ndarray) -> List[float]:
+    x, y, w, h = _mask_bbox(mask)
+    return [x, y, x + w, y + h]
+
+
+class _V2Scene:
+    """Second hand and distractors of one v2 image.
+
+    Built after the primary hand is drawn (its tissue mask and informative
+    boxes are known); paints the second hand's bones into ``bone``, keeps
+    its tissue in ``tissue2`` and the distractor layers for
+    :meth:`apply_physical` (before blur and noise) and
+    :meth:`apply_overlay` (after).
+    """
+
+    def __init__(self, seed, index, opts, size, k, paint, layout, mask, boxes,
+                 boneage, male, rot, scale_nuis, bone, bone_d):
+        self.width, self.height = width, height = size
+        self.size = min(width, height)
+        self.k = k
+        self.margin = max(2, int(math.ceil(3.0 * k)))
+        self.records: List[dict] = []
+        self.skipped: List[str] = []
+        self.tissue2 = None
+        self.second = None
+        self.field = None
+        self.physical = _dx.Overlay(height, width)
+        self.overlay = _dx.Overlay(height, width)
+
+        def stream(name):
+            return np.random.default_rng(
+                [int(seed), int(index), _V2_STREAM, _STREAM_IDS[name]])
+
+        u = np.random.default_rng([int(seed), int(index), _V2_STREAM,
+                                   0]).random(len(DISTRACTOR_NAMES))
+        present = {name: bool(u[i] < opts[f'p_{name}'])
+                   for i, name in enumerate(DISTRACTOR_NAMES)}
+        box_map = _box_region_map(boxes, width, height)
+
+        if present['collimation']:
+            keep = paint.to_image(_hand_keep_points(layout)) + 0.5
+            keep_boxes = [b['bbox'] for b in boxes] + [
+                [x, y, x, y] for x, y in keep]
+            self.field = _dx.collimation_field(stream('collimation'), width,
+                                               height, keep_boxes,
+                                               self.margin + 1.0)
+            if self.field is None:
+                self.skipped.append('collimation')
+            else:
+                poly = [round(float(v), 2)
+                        for v in self.field['polygon'].reshape(-1)]
+                for b in self.field['boxes']:
+                    self.records.append(dict(
+                        name='collimation', bbox=b, polygon=poly,
+                        outside=self.field['outside']))
+        self.outside = (self.field['coverage'] < 128 if self.field is not None
+                        else np.zeros((height, width), bool))
+
+        mask2 = None
+        if present['second_hand']:
+            mask2 = self._second_hand(
+                stream('second_hand'), opts, paint, mask, box_map, boneage,
+                male, rot, scale_nuis, bone, bone_d)
+            if mask2 is None:
+                self.skipped.append('second_hand')
+
+        blocked = mask | box_map
+        if mask2 is not None:
+            blocked |= mask2
+        if present['frame']:
+            self._frame(stream('frame'), box_map, blocked)
+        if present['ruler']:
+            self._ruler(stream('ruler'), blocked)
+        if present['marker']:
+            rng = stream('marker')
+            side = rng.uniform(0.06, 0.10) * self.size
+            patch, info = _dx.marker_patch(rng, int(round(side)))
+            self._place('marker', rng, patch, info, blocked, physical=True)
+        if present['tag']:
+            rng = stream('tag')
+            n_tags = 1 + int(rng.random() < 0.4)
+            for _ in range(n_tags):
+                ch = max(3.0, rng.uniform(0.025, 0.045) * self.size)
+                patch, info = _dx.tag_patch(rng, ch)
+                self._place('tag', rng, patch, info, blocked, physical=False)
+
+        self.distractor_mask = (self.physical.covered()
+                                | self.overlay.covered() | self.outside)
+        if self.second is not None:  # final visible extent (frame cut)
+            for r in self.records:
+                if r['name'] == 'second_hand':
+                    r['bbox'] = _xyxy(self.visible(self.second['mask']))
+
+    # ---- second hand --------------------------------------------------------
+    def _second_hand(self, rng, opts, paint, mask, box_map, boneage, male,
+                     rot, scale_nuis, bone, bone_d) -> Optional[np.ndarray]:
+        width, height = self.width, self.height
+        same_age = bool(rng.random() < opts['second_hand_same_age'])
+        other_ages = rng.uniform(6.0, 216.0, 8)
+        other_male = bool(rng.random() < 0.5)
+        jitter = _draw_hand_jitter(rng)
+        n_cand = 8
+        sides = np.where(rng.random(n_cand) < 0.5, -1, 1)
+        cu = rng.random((n_cand, 4))
+        if same_age:
+            age2, male2 = float(boneage), bool(male)
+        else:
+            far = [a for a in other_ages if abs(a - boneage) >= 36.0]
+            age2 = far[0] if far else (216.0 if boneage < 111.0 else 6.0)
+            age2, male2 = round(float(age2), 1), other_male
+        m2 = maturity_from_boneage(age2, male2)
+        layout2 = _hand_layout(m2, jitter)
+        age_scale2 = 0.86 + 0.14 * (m2 / MAX_BONEAGE)**0.7
+        near_primary = _dilate(mask | box_map, self.margin)
+        inside = ~self.outside
+        min_area = _SECOND_HAND_MIN_AREA * width * height
+        hand_c = np.array([130.0, 150.0])
+        mirror = np.diag([-1.0, 1.0])
+        outline = [layout2['hull'].astype(np.float64)] + [
+            _capsule_pts(p0, p1, r) for p0, p1, r in layout2['finger_tissue']]
+        for side, (a, b, c, d) in zip(sides, cu):
+            lo, hi = _SECOND_HAND_DX[int(side)]
+            dx = side * (lo + (hi - lo) * a)
+            dy = -25.0 + 50.0 * b
+            drot = -12.0 + 24.0 * c
+            dscale = 0.95 + 0.1 * d
+            centre = paint.to_image((hand_c + [dx, dy])[None])[0]
+            r2 = math.radians(rot + drot)
+            s2 = 0.98 * scale_nuis * dscale * age_scale2 * self.k
+            lin = s2 * np.array([[math.cos(r2), -math.sin(r2)],
+                                 [math.sin(r2), math.cos(r2)]]) @ mirror
+            paint2 = _Painter(_affine(lin, hand_c, centre), (width, height))
+            tissue2 = np.zeros((height, width), np.uint8)
+            for pts in outline:  # as _paint_tissue
+                paint2.fill(tissue2, pts, 255)
+            mask2 = tissue2 >= 128
+            if (mask2 & near_primary).any():
+                continue
+            if np.count_nonzero(mask2 & inside) < min_area:
+                continue
+            boxes2 = _paint_bones(paint2, bone, layout2, m2, jitter[5],
+                                  bone_d)
+            self.tissue2 = tissue2
+            self.second = dict(primary=False, mask=mask2, boneage=age2,
+                               male=male2, maturity=m2, mirrored=True,
+                               informative_boxes=boxes2)
+            vis = mask2 & inside
+            self.records.append(dict(name='second_hand', bbox=_xyxy(vis),
+                                     boneage=age2, same_age=same_age))
+            return mask2
+        return None
+
+    # ---- frame, ruler, markers, tags ----------------------------------------
+    def _frame(self, rng, box_map, blocked) -> None:
+        width, height = self.width, self.height
+        f = max(1, int(round(rng.uniform(0.008, 0.03) * self.size)))
+        value = rng.uniform(200.0, 255.0)
+        ys, xs = np.nonzero(box_map)
+        if len(xs):
+            room = min(xs.min(), ys.min(), width - 1 - xs.max(),
+                       height - 1 - ys.max()) - self.margin
+            f = min(f, int(room))
+        if f < 1:
+            self.skipped.append('frame')
+            return
+        strips = ((0, 0, width, f), (0, height - f, width, height),
+                  (0, f, f, height - f), (width - f, f, width, height - f))
+        for x0, y0, x1, y1 in strips:
+            self.overlay.fill_rect(x0, y0, x1, y1, value)
+            blocked[y0:y1, x0:x1] = True
+            self.records.append(dict(name='frame', bbox=[float(x0), float(y0),
+                                                         float(x1),
+                                                         float(y1)]))
+
+    def _ruler(self, rng, blocked) -> None:
+        width, height, size = self.width, self.height, self.size
+        rw = max(3, int(round(rng.uniform(0.035, 0.06) * size)))
+        spacing = rng.uniform(0.018, 0.03) * size
+        u = rng.random((_NUM_CANDIDATES, 4))
+        cands = []
+        for i, (a, b, c, d) in enumerate(u):
+            edge = int(a * 4) % 4
+            vertical = edge >= 2
+            edge_len = height if vertical else width
+            frac = (0.25 + 0.45 * b) * (1.0 - 0.04 * i)  # shorter later
+            length = int(round(frac * edge_len))
+            length = max(4, min(length, edge_len))
+            pos = int(round(c * (edge_len - length)))
+            inset = int(round((0.005 + 0.035 * d) * size))
+            if edge == 0:
+                box = (pos, inset, length, rw)
+            elif edge == 1:
+                box = (pos, height - inset - rw, length, rw)
+            elif edge == 2:
+                box = (inset, pos, rw, length)
+            else:
+                box = (width - inset - rw, pos, rw, length)
+            cands.append(box)
+        found = _dx.first_free(cands, (blocked | self.outside, blocked),
+                               self.margin)
+        if found is None:
+            self.skipped.append('ruler')
+            return
+        x0, y0, w, h = found
+        patch, info = _dx.ruler_patch(rng, max(w, h), min(w, h), spacing,
+                                      vertical=h > w)
+        self._commit('ruler', x0, y0, patch, info, blocked, physical=True)
+
+    def _place(self, name, rng, patch, info, blocked, physical) -> None:
+        ph, pw = patch[0].shape
+        anchors = _dx.edge_anchor_candidates(rng, _NUM_CANDIDATES, pw, ph,
+                                             self.width, self.height,
+                                             self.size)
+        cands = [(x, y, pw, ph) for x, y in anchors]
+        maps = (blocked | self.outside, blocked) if physical else (blocked, )
+        found = _dx.first_free(cands, maps, self.margin)
+        if found is None:
+            self.skipped.append(name)
+            return
+        self._commit(name, found[0], found[1], patch, info, blocked,
+                     physical)
+
+    def _commit(self, name, x0, y0, patch, info, blocked, physical) -> None:
+        ph, pw = patch[0].shape
+        (self.physical if physical else self.overlay).paste(x0, y0, patch)
+        blocked[y0:y0 + ph, x0:x0 + pw] = True
+        self.records.append(dict(name=name, bbox=[float(x0), float(y0),
+                                                  float(x0 + pw),
+                                                  float(y0 + ph)], **info))
+
+    # ---- compositing -------------------------------------------------------
+    def apply_physical(self, img: np.ndarray) -> None:
+        if self.field is not None:
+            f = self.field['coverage'].astype(np.float32) * np.float32(
+                1.0 / 255.0)
+            img *= f
+            img += (1.0 - f) * np.float32(self.field['value'])
+        self.physical.apply(img)
+
+    def apply_overlay(self, img: np.ndarray) -> None:
+        self.overlay.apply(img)
+
+    def visible(self, mask: np.ndarray) -> np.ndarray:
+        """A hand's geometric mask restricted to its visible pixels."""
+        return mask & ~self.distractor_mask
 
 
 # --------------------------------------------------------------------------
@@ -733,16 +1286,47 @@ def _mask_bbox(mask: np.ndarray) -> List[float]:
 _PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 3]
 
 
-def _render_record(job: Tuple[int, int, int, str, str]) -> dict:
-    """Render, save and describe one image (runs in worker processes)."""
-    img_id, seed, img_size, img_dir, age_distribution = job
+#: v2 masks smaller than this (pixels) are traced without simplification:
+#: thin slivers (a second hand at the border, 64 px images) would lose
+#: several % of their area to ``approxPolyDP``.
+_EXACT_POLYGON_AREA = 4096
+
+
+def _hand_annotation(hand: dict) -> dict:
+    area = int(np.count_nonzero(hand['mask']))
+    eps = 0.0 if area < _EXACT_POLYGON_AREA else 0.5
+    return dict(
+        segmentation=mask_to_polygons(hand['mask'], eps),
+        bbox=_mask_bbox(hand['mask']),
+        area=area,
+        primary=bool(hand['primary']),
+        mirrored=bool(hand['mirrored']),
+        boneage=float(hand['boneage']),
+        male=bool(hand['male']),
+        informative_boxes=hand['informative_boxes'])
+
+
+def _render_record(job: tuple) -> dict:
+    """Render, save and describe one image (runs in worker processes).
+
+    ``job``: ``(id, seed, img_size, img_dir, age_distribution[, style,
+    v2_options])``.
+    """
+    img_id, seed, img_size, img_dir, age_distribution = job[:5]
+    style, v2_options = job[5:7] if len(job) > 5 else ('v1', None)
     sample = render_phantom(img_id, seed, img_size,
-                            age_distribution=age_distribution)
+                            age_distribution=age_distribution, style=style,
+                            v2_options=v2_options)
     ok, buf = cv2.imencode('.png', sample.image, _PNG_PARAMS)
     if not ok:
         raise RuntimeError(f'failed to encode phantom {img_id}')
     with open(osp.join(img_dir, f'{img_id}.png'), 'wb') as f:
         f.write(buf.tobytes())
+    if style != 'v1':
+        hands = [_hand_annotation(h) for h in sample.hands]
+        return dict(id=img_id, boneage=sample.boneage, male=sample.male,
+                    informative_boxes=sample.informative_boxes, hands=hands,
+                    distractor_boxes=sample.distractor_boxes)
     return dict(
         id=img_id,
         boneage=sample.boneage,
@@ -790,7 +1374,9 @@ def generate_phantom_split(root: str,
                            seed: int = 0,
                            id_offset: int = 0,
                            num_workers: int = 0,
-                           age_distribution: str = 'uniform') -> dict:
+                           age_distribution: str = 'uniform',
+                           style: str = 'v1',
+                           v2_options: Optional[dict] = None) -> dict:
     """Write one split of phantoms in the RSNA-like layout.
 
     Layout under ``root``::
@@ -806,6 +1392,15 @@ def generate_phantom_split(root: str,
     carry ``boneage``, ``male`` and ``informative_boxes`` (list of
     ``{'name', 'bbox': [x1, y1, x2, y2], 'visible'}``).
 
+    Style ``'v2'``: one annotation per hand, the primary hand first (ids
+    ``2 * image id + 1``, ``2 * image id + 2``), each with its exact visible
+    mask, ``primary`` (bool), ``mirrored``, ``boneage`` / ``male`` *of that
+    hand* and its ``informative_boxes``. The image entry carries the label
+    (``boneage``, ``male`` of the primary hand, as in the CSV), the primary's
+    ``informative_boxes`` and ``distractor_boxes`` (list of ``{'name',
+    'bbox': [x1, y1, x2, y2], ...}``, see :data:`DISTRACTOR_NAMES`); ``info``
+    records ``style`` and ``v2_options``.
+
     Args:
         root (str): Output root, e.g. ``'data/phantom'``.
         split (str): Split name, e.g. ``'train'``.
@@ -816,17 +1411,25 @@ def generate_phantom_split(root: str,
         num_workers (int): Worker processes (0: in-process, -1: all cores).
             The output does not depend on it.
         age_distribution (str): ``'uniform'`` or ``'rsna'``.
+        style (str): ``'v1'`` (default) or ``'v2'``.
+        v2_options (dict, optional): Overrides of :data:`DEFAULT_V2_OPTIONS`.
 
     Returns:
         dict: ``split``, ``num_images``, ``img_dir``, ``csv``, ``ann_file``,
         ``seconds`` and the generation arguments.
     """
     t0 = time.perf_counter()
+    opts = _check_style(style, v2_options)
+    width, height = parse_img_size(img_size)
     paths = _split_paths(root, split)
     os.makedirs(paths['img_dir'], exist_ok=True)
     os.makedirs(osp.dirname(paths['ann_file']), exist_ok=True)
-    jobs = [(id_offset + i, seed, img_size, paths['img_dir'],
-             age_distribution) for i in range(num_images)]
+    if opts is None:
+        jobs = [(id_offset + i, seed, img_size, paths['img_dir'],
+                 age_distribution) for i in range(num_images)]
+    else:
+        jobs = [(id_offset + i, seed, img_size, paths['img_dir'],
+                 age_distribution, style, opts) for i in range(num_images)]
     records = _map_jobs(jobs, num_workers)
 
     with open(paths['csv'], 'w', newline='') as f:
@@ -839,15 +1442,34 @@ def generate_phantom_split(root: str,
     for r in records:
         extra = dict(boneage=r['boneage'], male=r['male'],
                      informative_boxes=r['informative_boxes'])
+        if opts is None:
+            images.append(dict(id=r['id'], file_name=f"{r['id']}.png",
+                               width=width, height=height, **extra))
+            annotations.append(dict(id=r['id'] + 1, image_id=r['id'],
+                                    category_id=1,
+                                    segmentation=r['segmentation'],
+                                    area=r['area'], bbox=r['bbox'],
+                                    iscrowd=0, **extra))
+            continue
         images.append(dict(id=r['id'], file_name=f"{r['id']}.png",
-                           width=img_size, height=img_size, **extra))
-        annotations.append(dict(id=r['id'] + 1, image_id=r['id'],
-                                category_id=1, segmentation=r['segmentation'],
-                                area=r['area'], bbox=r['bbox'], iscrowd=0,
-                                **extra))
+                           width=width, height=height, **extra,
+                           distractor_boxes=r['distractor_boxes']))
+        for j, hand in enumerate(r['hands']):
+            annotations.append(dict(
+                id=2 * r['id'] + 1 + j, image_id=r['id'], category_id=1,
+                segmentation=hand['segmentation'], area=hand['area'],
+                bbox=hand['bbox'], iscrowd=0, primary=hand['primary'],
+                mirrored=hand['mirrored'], boneage=hand['boneage'],
+                male=hand['male'],
+                informative_boxes=hand['informative_boxes']))
+    info = dict(description=f'baa_mm synthetic hand phantoms ({split})',
+                version=GENERATOR_VERSION, seed=seed,
+                img_size=_size_for_json(img_size))
+    if opts is not None:
+        info.update(style=style, style_version=STYLE_VERSIONS[style],
+                    v2_options=opts)
     coco = dict(
-        info=dict(description=f'baa_mm synthetic hand phantoms ({split})',
-                  version=GENERATOR_VERSION, seed=seed, img_size=img_size),
+        info=info,
         licenses=[],
         images=images,
         annotations=annotations,
@@ -860,7 +1482,7 @@ def generate_phantom_split(root: str,
 
     return dict(split=split, num_images=num_images, img_size=img_size,
                 seed=seed, id_offset=id_offset,
-                age_distribution=age_distribution,
+                age_distribution=age_distribution, style=style,
                 seconds=round(time.perf_counter() - t0, 3), **paths)
 
 
@@ -868,11 +1490,16 @@ def generate_phantom_split(root: str,
 _SPLITS = {'train': (0, 0), 'val': (100000, 1), 'test': (200000, 2)}
 
 
-def _dataset_meta(seed: int, sizes: Dict[str, int], img_size: int,
-                  age_distribution: str) -> dict:
-    return dict(generator_version=GENERATOR_VERSION, seed=seed, sizes=sizes,
-                img_size=img_size, age_distribution=age_distribution,
+def _dataset_meta(seed: int, sizes: Dict[str, int], img_size,
+                  age_distribution: str, opts: Optional[dict] = None) -> dict:
+    meta = dict(generator_version=GENERATOR_VERSION, seed=seed, sizes=sizes,
+                img_size=_size_for_json(img_size),
+                age_distribution=age_distribution,
                 id_offsets={s: _SPLITS[s][0] for s in sizes})
+    if opts is not None:  # v1 meta stays as it always was
+        meta.update(style='v2', style_version=STYLE_VERSIONS['v2'],
+                    v2_options=opts)
+    return meta
 
 
 def _dataset_complete(root: str, meta: dict) -> bool:
@@ -905,7 +1532,9 @@ def generate_phantom_dataset(root: str,
                              seed: int = 0,
                              num_workers: int = 0,
                              age_distribution: str = 'uniform',
-                             force: bool = False) -> dict:
+                             force: bool = False,
+                             style: str = 'v1',
+                             v2_options: Optional[dict] = None) -> dict:
     """Generate the train / val / test phantom splits (idempotent).
 
     Splits use ids starting at 0 / 100000 / 200000 and seeds ``seed``,
@@ -922,6 +1551,10 @@ def generate_phantom_dataset(root: str,
         num_workers (int): Worker processes (0: in-process, -1: all cores).
         age_distribution (str): ``'uniform'`` or ``'rsna'``.
         force (bool): Regenerate even if the data are up to date.
+        style (str): ``'v1'`` (default) or ``'v2'``; v2 adds ``style``,
+            ``style_version`` and the resolved ``v2_options`` to
+            ``meta.json``.
+        v2_options (dict, optional): Overrides of :data:`DEFAULT_V2_OPTIONS`.
 
     Returns:
         dict: ``root``, ``meta_file``, ``skipped`` (bool), ``seconds`` and
@@ -930,7 +1563,8 @@ def generate_phantom_dataset(root: str,
     """
     t0 = time.perf_counter()
     sizes = dict(train=int(num_train), val=int(num_val), test=int(num_test))
-    meta = _dataset_meta(seed, sizes, img_size, age_distribution)
+    opts = _check_style(style, v2_options)
+    meta = _dataset_meta(seed, sizes, img_size, age_distribution, opts)
     meta_file = osp.join(root, 'meta.json')
     if not force and _dataset_complete(root, meta):
         return dict(root=root, meta_file=meta_file, skipped=True,
@@ -945,7 +1579,8 @@ def generate_phantom_dataset(root: str,
         splits[split] = generate_phantom_split(
             root, split, n, img_size=img_size, seed=seed + seed_offset,
             id_offset=id_offset, num_workers=num_workers,
-            age_distribution=age_distribution)
+            age_distribution=age_distribution, style=style,
+            v2_options=opts)
     with open(meta_file, 'w') as f:
         json.dump(meta, f, indent=2)
     return dict(root=root, meta_file=meta_file, skipped=False,
@@ -954,9 +1589,11 @@ def generate_phantom_dataset(root: str,
 
 if __name__ == '__main__':  # pragma: no cover - quick visual check
     out = sys.argv[1] if len(sys.argv) > 1 else '/tmp/phantom_grid.png'
+    grid_style = sys.argv[2] if len(sys.argv) > 2 else 'v1'
     tiles = []
     for i, age in enumerate(np.linspace(6, 216, 16)):
-        tiles.append(render_phantom(i, 0, 256, boneage=float(age)).image)
+        tiles.append(render_phantom(i, 0, 256, boneage=float(age),
+                                    style=grid_style).image)
     rows = [np.concatenate(tiles[r * 4:(r + 1) * 4], axis=1) for r in range(4)]
     cv2.imwrite(out, np.concatenate(rows, axis=0))
     print(out)
