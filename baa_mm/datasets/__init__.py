@@ -1,3 +1,7 @@
+from .hand_masks import (PSEUDO_MASK_DEFAULTS, mask_bbox, mask_iou,
+                         mask_to_coco_polygons, polygon_to_mask,
+                         pseudo_hand_mask, supervisely_to_polygon)
+from .hand_seg import HandSegDataset
 from .image_cache import (CachedImageResolver, ImageCacheError, build_cache,
                           scale_coords)
 from .image_io import (check_image_file, decode_dicom, decode_radiograph,
@@ -10,9 +14,11 @@ from .transforms import *  # noqa: F401,F403
 from .wholebody_ct import WholeBodyCTDataset
 
 __all__ = [
-    'RSNABoneAgeDataset', 'WholeBodyCTDataset', 'LabelFileError',
-    'read_label_file', 'parse_sex', 'decode_radiograph', 'decode_dicom',
+    'RSNABoneAgeDataset', 'WholeBodyCTDataset', 'HandSegDataset',
+    'LabelFileError', 'read_label_file', 'parse_sex', 'decode_radiograph', 'decode_dicom',
     'is_dicom', 'check_image_file', 'render_phantom',
     'generate_phantom_split', 'generate_phantom_dataset', 'build_cache',
-    'CachedImageResolver', 'ImageCacheError', 'scale_coords'
+    'CachedImageResolver', 'ImageCacheError', 'scale_coords',
+    'polygon_to_mask', 'mask_to_coco_polygons', 'mask_iou', 'mask_bbox',
+    'pseudo_hand_mask', 'supervisely_to_polygon', 'PSEUDO_MASK_DEFAULTS'
 ]

@@ -19,8 +19,11 @@ def test_register_all_modules_contents():
     for name in ('BoneAgeRegressor', 'BoneAgeRegressionHead',
                  'BoneAgeDataPreprocessor'):
         assert name in MODELS.module_dict, name
-    assert 'RSNABoneAgeDataset' in DATASETS.module_dict
-    for name in ('LoadRadiograph', 'PackBoneAgeInputs', 'RandomAffine'):
+    for name in ('RSNABoneAgeDataset', 'WholeBodyCTDataset',
+                 'HandSegDataset'):
+        assert name in DATASETS.module_dict, name
+    for name in ('LoadRadiograph', 'PackBoneAgeInputs', 'RandomAffine',
+                 'HistogramNormalize', 'CropToHand'):
         assert name in TRANSFORMS.module_dict, name
     assert {'BoneAgeMetric', 'DumpBoneAgePredictions'} <= set(
         METRICS.module_dict)

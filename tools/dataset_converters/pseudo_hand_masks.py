@@ -1,0 +1,327 @@
+# Copyright (c) baa_mm contributors. All rights reserved.
+"""Automatic ("pseudo") hand masks for a folder of radiographs -> COCO.
+
+Example::
+
+    python tools/dataset_converters/pseudo_hand_masks.py \
+        ../shared/data/rsna_fullsize/images data/rsna_fullsize_pseudo.json \
+        --vis-dir work_dirs/pseudo_vis \
+        --gt-coco data/rsna_fullsize_hand_masks.json
+
+Every regular, non-hidden file of ``IMG_DIR`` is read with
+:func:`baa_mm.datasets.image_io.decode_radiograph` (PNG, JPEG, TIFF, BMP,
+DICOM) and masked with :func:`baa_mm.datasets.hand_masks.pseudo_hand_mask`
+(the algorithm and its parameters are described there; override any of them
+with ``--param KEY=VALUE``).
+
+Output: a COCO instances file with category ``hand``: one image entry per
+image that got a mask (``id`` = the numeric file stem, else a running
+number; ``file_name`` = the file's name) and **one annotation per kept
+connected component** (``segmentation`` polygons traced on the pixel edges,
+``bbox``, ``area`` = pixel count, ``iscrowd`` 0).
+
+Nothing is dropped silently: files that cannot be decoded (empty, corrupt,
+not an image) are listed under ``skipped``, images where no hand was found
+under ``no_mask``, each with its reason, in the printed summary and in the
+output's ``info``; such images get no image entry (an image without
+annotations would be a negative sample for a detector). ``--strict`` exits
+with status 1 when there is any (after writing the output).
+
+``--vis-dir DIR`` writes ``DIR/<stem>.png`` per image: the radiograph
+(long side <= ``--vis-size``) with the mask outline in red, the ground-truth
+outline in green when ``--gt-coco`` has the image, and the IoU / the reason of
+a failure as text. ``--gt-coco FILE`` (a COCO file with masks, matched by
+file name) prints the mean IoU of the pseudo masks (union of components)
+against the ground truth (union of its annotations); ground-truth images
+without a pseudo mask count as IoU 0.
+"""
+import argparse
+import ast
+import json
+import os
+import os.path as osp
+import sys
+import time
+from typing import Dict, List, Optional
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
+
+from baa_mm.datasets.hand_masks import (PSEUDO_MASK_DEFAULTS,  # noqa: E402
+                                        mask_iou, mask_to_coco_polygons,
+                                        polygon_to_mask, pseudo_hand_mask)
+from baa_mm.datasets.image_io import decode_radiograph  # noqa: E402
+
+
+def parse_param_overrides(items) -> dict:
+    """``['close_size=13', 'equalize=hist']`` -> ``{'close_size': 13, ...}``.
+
+    Values are Python literals when they parse as one, else strings. Unknown
+    keys raise ``SystemExit`` naming the known ones.
+    """
+    params = {}
+    for item in items or []:
+        if '=' not in item:
+            raise SystemExit(f'error: --param expects KEY=VALUE, got {item!r}')
+        key, value = item.split('=', 1)
+        key = key.strip()
+        if key not in PSEUDO_MASK_DEFAULTS:
+            raise SystemExit(f'error: unknown parameter {key!r}; known: '
+                             f'{", ".join(sorted(PSEUDO_MASK_DEFAULTS))}')
+        try:
+            params[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[key] = value
+    return params
+
+
+def _image_id(stem: str, used: set) -> int:
+    if stem.isdigit() and int(stem) not in used:
+        return int(stem)
+    i = max(used, default=0) + 1
+    while i in used:
+        i += 1
+    return i
+
+
+def _gt_masks(gt_file: str) -> Dict[str, tuple]:
+    """file name -> (image entry, [annotations]) of a COCO file with masks."""
+    with open(gt_file) as f:
+        coco = json.load(f)
+    by_id = {img['id']: (img, []) for img in coco.get('images', [])}
+    for ann in coco.get('annotations', []):
+        if ann.get('image_id') in by_id:
+            by_id[ann['image_id']][1].append(ann)
+    return {osp.basename(img['file_name']): (img, anns)
+            for img, anns in by_id.values()}
+
+
+def _decode_segm(ann: dict, h: int, w: int) -> Optional[np.ndarray]:
+    from pycocotools import mask as mask_utils
+    seg = ann.get('segmentation')
+    if not seg:
+        return None
+    if isinstance(seg, list):
+        return polygon_to_mask(seg, h, w)
+    if isinstance(seg.get('counts'), list):
+        seg = mask_utils.frPyObjects(seg, h, w)
+    return mask_utils.decode(seg).astype(bool)
+
+
+def gt_mask_for(entry: tuple, shape) -> Optional[np.ndarray]:
+    """Union of the ground-truth masks, resized to ``shape`` if needed."""
+    img, anns = entry
+    h, w = int(img['height']), int(img['width'])
+    masks = [m for m in (_decode_segm(a, h, w) for a in anns)
+             if m is not None]
+    if not masks:
+        return None
+    gt = np.logical_or.reduce(masks)
+    if gt.shape != tuple(shape):
+        gt = cv2.resize(gt.astype(np.uint8), (shape[1], shape[0]),
+                        interpolation=cv2.INTER_NEAREST).astype(bool)
+    return gt
+
+
+def draw_overlay(img: np.ndarray, mask: Optional[np.ndarray],
+                 gt: Optional[np.ndarray], text: str,
+                 max_size: int = 512) -> np.ndarray:
+    """BGR check image: mask outline red, ground truth green, text."""
+    h, w = img.shape
+    s = min(1.0, max_size / max(h, w))
+    size = (max(1, round(w * s)), max(1, round(h * s)))
+    gray = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
+    vis = cv2.cvtColor(cv2.resize(gray, size, interpolation=cv2.INTER_AREA),
+                       cv2.COLOR_GRAY2BGR)
+    for m, color, thick in ((gt, (0, 200, 0), 1), (mask, (0, 0, 255), 2)):
+        if m is None or not m.any():
+            continue
+        small = cv2.resize(m.astype(np.uint8), size,
+                           interpolation=cv2.INTER_NEAREST)
+        contours, _ = cv2.findContours(small, cv2.RETR_EXTERNAL,
+                                       cv2.CHAIN_APPROX_NONE)
+        cv2.drawContours(vis, contours, -1, color, thick)
+    scale = max(0.35, size[0] / 700)
+    for dy, line in enumerate(text.split('\n')):
+        org = (4, int(16 * scale * (dy + 1)) + 2)
+        cv2.putText(vis, line, org, cv2.FONT_HERSHEY_SIMPLEX, scale,
+                    (0, 0, 0), 3, cv2.LINE_AA)
+        cv2.putText(vis, line, org, cv2.FONT_HERSHEY_SIMPLEX, scale,
+                    (0, 255, 255), 1, cv2.LINE_AA)
+    return vis
+
+
+def list_files(img_dir: str) -> List[str]:
+    if not osp.isdir(img_dir):
+        raise SystemExit(f'error: image folder not found: {img_dir}')
+    return sorted(n for n in os.listdir(img_dir)
+                  if not n.startswith('.') and osp.isfile(osp.join(img_dir,
+                                                                   n)))
+
+
+def run(img_dir: str,
+        params: dict,
+        vis_dir: Optional[str] = None,
+        gt_coco: Optional[str] = None,
+        epsilon: float = 1.0,
+        vis_size: int = 512,
+        progress: bool = True) -> dict:
+    """Mask every file of ``img_dir``; returns the COCO dict and a summary."""
+    files = list_files(img_dir)
+    if not files:
+        raise SystemExit(f'error: no files in {img_dir}')
+    gts = _gt_masks(gt_coco) if gt_coco else {}
+    if vis_dir:
+        os.makedirs(vis_dir, exist_ok=True)
+    images, annotations, skipped, no_mask, ious = [], [], [], [], {}
+    used: set = set()
+    bar = None
+    if progress:
+        from mmengine.utils import ProgressBar
+        bar = ProgressBar(len(files))
+    t0 = time.perf_counter()
+    for name in files:
+        path = osp.join(img_dir, name)
+        stem = osp.splitext(name)[0]
+        try:
+            with open(path, 'rb') as f:
+                img = decode_radiograph(f.read(), path)
+        except (ValueError, OSError) as e:
+            skipped.append(dict(file=name, reason=str(e)))
+            if bar:
+                bar.update()
+            continue
+        mask, info = pseudo_hand_mask(img, return_info=True, **params)
+        gt = gt_mask_for(gts[name], img.shape) if name in gts else None
+        iou = None
+        if gt is not None:
+            iou = mask_iou(mask, gt)
+            ious[name] = iou
+        if not mask.any():
+            no_mask.append(dict(file=name, reason=info['reason']))
+            text = f'{stem}: NO MASK\n{info["reason"]}'
+        else:
+            img_id = _image_id(stem, used)
+            used.add(img_id)
+            h, w = mask.shape
+            images.append(dict(id=img_id, file_name=name, width=w, height=h))
+            n, lab, stats, _ = cv2.connectedComponentsWithStats(
+                mask.astype(np.uint8), connectivity=8)
+            for r in range(1, n):
+                comp = lab == r
+                polys = mask_to_coco_polygons(comp, epsilon=epsilon)
+                if not polys:
+                    continue
+                x, y, bw, bh, area = (int(v) for v in stats[r])
+                annotations.append(dict(
+                    id=len(annotations) + 1, image_id=img_id, category_id=1,
+                    segmentation=polys, area=area,
+                    bbox=[float(x), float(y), float(bw), float(bh)],
+                    iscrowd=0))
+            text = f'{stem}: {n - 1} component(s)'
+        if iou is not None:
+            text += f'\nIoU {iou:.3f}'
+        if vis_dir:
+            cv2.imwrite(osp.join(vis_dir, stem + '.png'),
+                        draw_overlay(img, mask, gt, text, vis_size))
+        if bar:
+            bar.update()
+    if bar:
+        sys.stdout.write('\n')
+    summary = dict(
+        num_files=len(files), num_masked=len(images),
+        num_annotations=len(annotations), skipped=skipped, no_mask=no_mask,
+        seconds=round(time.perf_counter() - t0, 2))
+    if gt_coco:
+        missing_gt = sorted(set(gts) - set(files))
+        summary.update(
+            gt_coco=gt_coco, ious=ious,
+            mean_iou=float(np.mean(list(ious.values()))) if ious else None,
+            min_iou=float(min(ious.values())) if ious else None,
+            num_gt_not_in_folder=len(missing_gt))
+    coco = dict(
+        info=dict(description='pseudo hand masks (baa_mm '
+                  'tools/dataset_converters/pseudo_hand_masks.py)',
+                  source=osp.abspath(img_dir),
+                  params=dict(PSEUDO_MASK_DEFAULTS, **params),
+                  skipped=skipped, no_mask=no_mask),
+        licenses=[],
+        images=images,
+        annotations=annotations,
+        categories=[dict(id=1, name='hand', supercategory='hand')])
+    return dict(coco=coco, summary=summary)
+
+
+def print_summary(s: dict) -> None:
+    print(f"{s['num_files']} files: {s['num_masked']} masked "
+          f"({s['num_annotations']} components), {len(s['no_mask'])} "
+          f"without a mask, {len(s['skipped'])} unreadable "
+          f"({s['seconds']}s)")
+    for item in s['no_mask']:
+        print(f"no mask: {item['file']}: {item['reason']}")
+    for item in s['skipped']:
+        print(f"skipped: {item['file']}: {item['reason']}")
+    if 'ious' in s:
+        if s['ious']:
+            worst = min(s['ious'], key=s['ious'].get)
+            print(f"IoU vs {s['gt_coco']}: mean {s['mean_iou']:.4f}, min "
+                  f"{s['min_iou']:.4f} ({worst}) over {len(s['ious'])} "
+                  f"images ({s['num_gt_not_in_folder']} ground-truth images "
+                  'not in the folder)')
+        else:
+            print(f"IoU vs {s['gt_coco']}: no image of the folder has a "
+                  'ground-truth mask')
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Automatic hand masks (CLAHE, Canny, morphology) for a '
+        'folder of radiographs, written as COCO instances.')
+    parser.add_argument('img_dir', help='folder of radiographs')
+    parser.add_argument('out', help='output COCO JSON file')
+    parser.add_argument('--vis-dir', help='write one check PNG per image')
+    parser.add_argument('--vis-size', type=int, default=512,
+                        help='long side of the check images (default 512)')
+    parser.add_argument('--gt-coco',
+                        help='COCO file with ground-truth masks: print IoU')
+    parser.add_argument('--work-size', type=int,
+                        help='working resolution (long side, default '
+                        f"{PSEUDO_MASK_DEFAULTS['work_size']})")
+    parser.add_argument('--max-components', type=int, choices=[1, 2],
+                        help='keep 1 (default) or up to 2 components')
+    parser.add_argument('--param', nargs='+', metavar='KEY=VALUE',
+                        help='override pseudo_hand_mask parameters')
+    parser.add_argument('--epsilon', type=float, default=1.0,
+                        help='polygon simplification in pixels (default 1)')
+    parser.add_argument('--no-progress', action='store_true')
+    parser.add_argument('--strict', action='store_true',
+                        help='exit 1 if any file was skipped or unmasked')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    params = parse_param_overrides(args.param)
+    if args.work_size is not None:
+        params['work_size'] = args.work_size
+    if args.max_components is not None:
+        params['max_components'] = args.max_components
+    result = run(args.img_dir, params, args.vis_dir, args.gt_coco,
+                 args.epsilon, args.vis_size, not args.no_progress)
+    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+    tmp = args.out + '.tmp'
+    with open(tmp, 'w') as f:
+        f.write(json.dumps(result['coco'], separators=(',', ':')))
+    os.replace(tmp, args.out)
+    print_summary(result['summary'])
+    print(f'-> {args.out}')
+    s = result['summary']
+    if args.strict and (s['skipped'] or s['no_mask']):
+        raise SystemExit(1)
+    return result['summary']
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,342 @@
+# Copyright (c) baa_mm contributors. All rights reserved.
+"""Convert Supervisely polygon annotations to a COCO instances file (hand).
+
+Example (the RSNA hand outlines at full resolution, plus the hand boxes of
+the ids without an outline; only ids with an image are kept)::
+
+    python tools/dataset_converters/supervisely_to_coco.py \
+        ../shared/data/rsna_fullsize/annotations/hand_polygons \
+        data/rsna_fullsize_hand_masks.json \
+        --img-dir ../shared/data/rsna_fullsize/images \
+        --boxes \
+        ../shared/data/rsna_fullsize/annotations/hand_bbox_21kpts_coco.json
+
+and mapped onto the 100 x 100 thumbnails (polygons rescaled per axis)::
+
+    python tools/dataset_converters/supervisely_to_coco.py \
+        ../shared/data/rsna_fullsize/annotations/hand_polygons \
+        data/rsna100_hand_masks.json \
+        --img-dir ../shared/data/rsna100/train ../shared/data/rsna100/val
+
+Input: one ``<id>.json`` (or ``<id>.png.json``) per image in ``ANN_DIR``,
+Supervisely format (see :func:`baa_mm.datasets.hand_masks.
+supervisely_to_polygon`). Output: COCO with one category ``{id: 1, name:
+'hand'}``; images ``{id, file_name: <id><suffix>, width, height}`` (``id`` is
+the integer id when the name is numeric, else a running number) and
+annotations with ``segmentation`` (polygons in COCO coordinates, or
+compressed RLE when an outline has interior holes), ``bbox`` and ``area``
+computed from the rasterised mask, ``iscrowd`` 0.
+
+Decisions:
+
+* **One instance per image**: all selected objects of a file are merged into
+  one ``hand`` annotation (the RSNA outlines are one hand, sometimes drawn in
+  several pieces); ``--per-object`` writes one annotation per object.
+* **Sizes**: width/height come from the JSON ``size``. With ``--img-dir``
+  (one or more folders, first match wins) the actual image size is read and
+  the polygons are scaled per axis (e.g. full-resolution outlines onto
+  100 x 100 thumbnails); an annotation whose image is in none of the folders
+  is skipped and listed.
+* **Boxes** (``--boxes FILE``, a COCO file such as the 21-keypoint hand
+  file): images that have no polygon file get **box-only** annotations:
+  ``bbox`` and ``area`` (box area) but *no* ``segmentation`` key, and the
+  image entry gets ``"has_mask": false``. They serve detection;
+  :class:`baa_mm.datasets.HandSegDataset` drops such images by default
+  (``missing_mask='skip'``, logged) or uses the box as a mask
+  (``missing_mask='box'``). pycocotools' ``segm`` evaluation cannot read
+  them: evaluate masks on a file written without ``--boxes``. Boxes of images
+  that do have polygons are ignored (the mask's box is used).
+
+Nothing is dropped silently: every skipped file, object or box is printed
+with its reason and stored in the output's ``info.skipped``; ``--strict``
+turns any skip into an error.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from pycocotools import mask as mask_utils
+
+sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
+
+from baa_mm.datasets.hand_masks import supervisely_to_polygon  # noqa: E402
+
+IMG_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.dcm')
+
+
+def ann_stem(name: str) -> str:
+    """``1377.json`` and ``1377.png.json`` -> ``1377``."""
+    stem = name[:-len('.json')] if name.lower().endswith('.json') else name
+    root, ext = osp.splitext(stem)
+    return root if ext.lower() in IMG_EXTS else stem
+
+
+def image_size(path: str) -> Tuple[int, int]:
+    """(width, height) of an image file (header only where possible)."""
+    try:
+        from PIL import Image
+        with Image.open(path) as im:
+            return im.size
+    except Exception:  # DICOM, or PIL missing / unable: decode fully
+        from baa_mm.datasets.image_io import decode_radiograph
+        with open(path, 'rb') as f:
+            h, w = decode_radiograph(f.read(), path).shape[:2]
+        return w, h
+
+
+def find_image(stem: str, img_dirs: Sequence[str],
+               suffix: str) -> Optional[str]:
+    for d in img_dirs:
+        path = osp.join(d, stem + suffix)
+        if osp.isfile(path):
+            return path
+    return None
+
+
+def _coco_id(stem: str, used: set) -> int:
+    if stem.isdigit() and int(stem) not in used:
+        return int(stem)
+    i = max(used, default=0) + 1
+    while i in used:
+        i += 1
+    return i
+
+
+def _rle_for_polygons(polys: List[np.ndarray], holes: List[np.ndarray],
+                      h: int, w: int):
+    """Merged RLE of polygons minus holes."""
+    rle = mask_utils.merge(mask_utils.frPyObjects(
+        [p.reshape(-1).tolist() for p in polys], h, w))
+    if holes:
+        hole = mask_utils.merge(mask_utils.frPyObjects(
+            [p.reshape(-1).tolist() for p in holes], h, w))
+        m = mask_utils.decode(rle) & (1 - mask_utils.decode(hole))
+        rle = mask_utils.encode(np.asfortranarray(m.astype(np.uint8)))
+    return rle
+
+
+def _annotation(polys, holes, h, w) -> Optional[dict]:
+    # rounded first, so that area and bbox match the written polygons
+    polys = [np.round(p, 2) for p in polys]
+    holes = [np.round(q, 2) for q in holes]
+    rle = _rle_for_polygons(polys, holes, h, w)
+    area = int(mask_utils.area(rle))
+    if area == 0:
+        return None
+    if holes:
+        seg = dict(size=[h, w], counts=rle['counts'].decode('ascii'))
+    else:
+        seg = [[float(v) for v in p.reshape(-1)] for p in polys]
+    bbox = [float(v) for v in mask_utils.toBbox(rle)]
+    return dict(segmentation=seg, area=area, bbox=bbox, iscrowd=0,
+                category_id=1)
+
+
+def _clip(poly: np.ndarray, w: int, h: int) -> np.ndarray:
+    return np.stack([poly[:, 0].clip(0, w), poly[:, 1].clip(0, h)], 1)
+
+
+def _load_boxes(path: str) -> Dict[str, dict]:
+    """stem -> {bbox, width, height, file_name} from a COCO file."""
+    with open(path) as f:
+        coco = json.load(f)
+    images = {img['id']: img for img in coco.get('images', [])}
+    out: Dict[str, dict] = {}
+    for ann in coco.get('annotations', []):
+        img = images.get(ann.get('image_id'))
+        if img is None or not ann.get('bbox'):
+            continue
+        stem = osp.splitext(osp.basename(img['file_name']))[0]
+        out.setdefault(stem, dict(
+            file_name=img['file_name'], width=img['width'],
+            height=img['height'], bboxes=[]))['bboxes'].append(
+                [float(v) for v in ann['bbox']])
+    return out
+
+
+def convert(ann_dir: str,
+            img_dirs: Sequence[str] = (),
+            boxes: Optional[str] = None,
+            class_titles: Optional[Sequence[str]] = None,
+            per_object: bool = False,
+            img_suffix: str = '.png') -> dict:
+    """Build the COCO dict; ``info['skipped']`` lists what was left out."""
+    if not osp.isdir(ann_dir):
+        raise FileNotFoundError(f'annotation folder not found: {ann_dir}')
+    names = sorted((n for n in os.listdir(ann_dir)
+                    if n.lower().endswith('.json')),
+                   key=lambda n: (not ann_stem(n).isdigit(),
+                                  int(ann_stem(n)) if ann_stem(n).isdigit()
+                                  else 0, n))
+    if not names:
+        raise FileNotFoundError(f'no .json files in {ann_dir}')
+    images, annotations, skipped = [], [], []
+    used_ids: set = set()
+    stems_done = set()
+    for name in names:
+        stem = ann_stem(name)
+        path = osp.join(ann_dir, name)
+        try:
+            with open(path) as f:
+                sly = supervisely_to_polygon(json.load(f), class_titles)
+        except (ValueError, OSError) as e:  # JSONDecodeError is a ValueError
+            skipped.append(f'{path}: {e}')
+            continue
+        for idx, reason in sly['skipped']:
+            skipped.append(f'{path}: object {idx} skipped: {reason}')
+        if not sly['polygons']:
+            skipped.append(f'{path}: no polygon objects')
+            continue
+        w, h = sly['width'], sly['height']
+        file_name = stem + img_suffix
+        if img_dirs:
+            img_path = find_image(stem, img_dirs, img_suffix)
+            if img_path is None:
+                skipped.append(f'{path}: no image {file_name} in '
+                               f'{list(img_dirs)}')
+                continue
+            w, h = image_size(img_path)
+        sx, sy = w / sly['width'], h / sly['height']
+        scale = np.array([sx, sy])
+        polys = [_clip(p * scale, w, h) for p in sly['polygons']]
+        holes = [[_clip(q * scale, w, h) for q in hs]
+                 for hs in sly['interiors']]
+        groups = ([([p], hs) for p, hs in zip(polys, holes)] if per_object
+                  else [(polys, [q for hs in holes for q in hs])])
+        img_id = _coco_id(stem, used_ids)
+        anns = []
+        for ps, hs in groups:
+            ann = _annotation(ps, hs, h, w)
+            if ann is None:
+                skipped.append(f'{path}: empty mask after rasterising')
+                continue
+            anns.append(ann)
+        if not anns:
+            continue
+        used_ids.add(img_id)
+        stems_done.add(stem)
+        images.append(dict(id=img_id, file_name=file_name, width=w,
+                           height=h, has_mask=True))
+        for ann in anns:
+            annotations.append(dict(id=len(annotations) + 1,
+                                    image_id=img_id, **ann))
+    num_box_only = 0
+    if boxes:
+        for stem, entry in sorted(
+                _load_boxes(boxes).items(),
+                key=lambda kv: (not kv[0].isdigit(),
+                                int(kv[0]) if kv[0].isdigit() else 0,
+                                kv[0])):
+            if stem in stems_done:
+                continue
+            w, h = int(entry['width']), int(entry['height'])
+            file_name = stem + img_suffix
+            if img_dirs:
+                img_path = find_image(stem, img_dirs, img_suffix)
+                if img_path is None:
+                    skipped.append(f'{boxes}: boxes of {stem}: no image '
+                                   f'{file_name} in {list(img_dirs)}')
+                    continue
+                w, h = image_size(img_path)
+            sx, sy = w / entry['width'], h / entry['height']
+            anns = []
+            for x, y, bw, bh in entry['bboxes']:
+                x1, y1 = max(0., x * sx), max(0., y * sy)
+                x2, y2 = min(float(w), (x + bw) * sx), min(float(h),
+                                                           (y + bh) * sy)
+                if x2 - x1 < 1 or y2 - y1 < 1:
+                    skipped.append(f'{boxes}: empty box {[x, y, bw, bh]} of '
+                                   f'{stem}')
+                    continue
+                anns.append(dict(bbox=[x1, y1, x2 - x1, y2 - y1],
+                                 area=(x2 - x1) * (y2 - y1), iscrowd=0,
+                                 category_id=1))
+            if not anns:
+                continue
+            img_id = _coco_id(stem, used_ids)
+            used_ids.add(img_id)
+            images.append(dict(id=img_id, file_name=file_name, width=w,
+                               height=h, has_mask=False))
+            for ann in anns:
+                annotations.append(dict(id=len(annotations) + 1,
+                                        image_id=img_id, **ann))
+            num_box_only += 1
+    return dict(
+        info=dict(description='hand masks converted from Supervisely by '
+                  'baa_mm tools/dataset_converters/supervisely_to_coco.py',
+                  source=osp.abspath(ann_dir),
+                  boxes=osp.abspath(boxes) if boxes else None,
+                  num_images_with_masks=len(images) - num_box_only,
+                  num_images_box_only=num_box_only, skipped=skipped),
+        licenses=[],
+        images=images,
+        annotations=annotations,
+        categories=[dict(id=1, name='hand', supercategory='hand')])
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Supervisely polygons -> COCO instances (class hand).')
+    parser.add_argument('ann_dir', help='folder of Supervisely <id>.json')
+    parser.add_argument('out', help='output COCO JSON file')
+    parser.add_argument(
+        '--img-dir', nargs='+', default=[],
+        help='image folder(s): sizes are read from the images and polygons '
+        'rescaled; ids without an image are skipped (listed)')
+    parser.add_argument(
+        '--boxes', help='COCO file with hand boxes: box-only annotations for '
+        'images that have no polygon file')
+    parser.add_argument(
+        '--class-titles', nargs='+',
+        help='only these Supervisely classes (default: all)')
+    parser.add_argument('--per-object', action='store_true',
+                        help='one annotation per object (default: one per '
+                        'image, objects merged)')
+    parser.add_argument('--img-suffix', default='.png',
+                        help='image file suffix (default .png)')
+    parser.add_argument('--max-print', type=int, default=20,
+                        help='print at most this many skipped items (all '
+                        'are stored in the output)')
+    parser.add_argument('--strict', action='store_true',
+                        help='exit with an error if anything was skipped')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    try:
+        coco = convert(args.ann_dir, args.img_dir, args.boxes,
+                       args.class_titles, args.per_object, args.img_suffix)
+    except FileNotFoundError as e:
+        raise SystemExit(f'error: {e}')
+    info = coco['info']
+    for line in info['skipped'][:args.max_print]:
+        print(f'skipped: {line}')
+    if len(info['skipped']) > args.max_print:
+        print(f"... and {len(info['skipped']) - args.max_print} more skipped "
+              "items (all are listed in info.skipped of the output)")
+    if args.strict and info['skipped']:
+        raise SystemExit(f"error: {len(info['skipped'])} item(s) skipped "
+                         '(--strict)')
+    if not coco['images']:
+        raise SystemExit('error: no image was converted (see the skipped '
+                         'items above)')
+    out_dir = osp.dirname(osp.abspath(args.out))
+    os.makedirs(out_dir, exist_ok=True)
+    tmp = args.out + '.tmp'
+    with open(tmp, 'w') as f:
+        f.write(json.dumps(coco, separators=(',', ':')))
+    os.replace(tmp, args.out)
+    print(f"{info['num_images_with_masks']} images with masks, "
+          f"{info['num_images_box_only']} box-only, "
+          f"{len(coco['annotations'])} annotations, "
+          f"{len(info['skipped'])} skipped -> {args.out}")
+    return coco
+
+
+if __name__ == '__main__':
+    main()
