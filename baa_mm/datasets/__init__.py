@@ -15,8 +15,8 @@ from .wholebody_ct import WholeBodyCTDataset
 
 __all__ = [
     'RSNABoneAgeDataset', 'WholeBodyCTDataset', 'HandSegDataset',
-    'LabelFileError', 'read_label_file', 'parse_sex', 'decode_radiograph', 'decode_dicom',
-    'is_dicom', 'check_image_file', 'render_phantom',
+    'LabelFileError', 'read_label_file', 'parse_sex', 'decode_radiograph',
+    'decode_dicom', 'is_dicom', 'check_image_file', 'render_phantom',
     'generate_phantom_split', 'generate_phantom_dataset', 'build_cache',
     'CachedImageResolver', 'ImageCacheError', 'scale_coords',
     'polygon_to_mask', 'mask_to_coco_polygons', 'mask_iou', 'mask_bbox',
