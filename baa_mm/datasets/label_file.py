@@ -151,25 +151,37 @@ def read_label_file(path: str, require_sex: bool = True) -> List[LabelRow]:
     ext = osp.splitext(path)[1].lower()
     if ext in ('.xlsx', '.xlsm'):
         records = _iter_xlsx(path)
-    else:
+    elif ext in ('.csv', '.txt', '.tsv', ''):
         records = _iter_csv(path)
-    _, fieldnames = next(records)
-    cols = _match_columns(fieldnames, path, require_sex)
-    rows = []
-    for line, rec in records:
-        img_id = (rec.get(cols['id']) or '').strip()
-        if img_id.endswith('.0'):  # ids read as floats by spreadsheets
-            img_id = img_id[:-2]
-        age_txt = (rec.get(cols['age']) or '').strip()
-        try:
-            age = float(age_txt)
-            if math.isnan(age) or math.isinf(age):
-                age = None
-        except ValueError:
-            age = None
-        sex, sex_text = None, None
-        if cols['sex'] is not None:
-            sex_text = (rec.get(cols['sex']) or '').strip()
-            sex = parse_sex(sex_text)
-        rows.append(LabelRow(img_id, age, sex, line, sex_text))
+    else:
+        raise LabelFileError(f'{path}: unsupported label file type {ext!r} '
+                             '(use .csv or .xlsx)')
+    try:
+        _, fieldnames = next(records)
+        cols = _match_columns(fieldnames, path, require_sex)
+        rows = [_parse_record(rec, line, cols) for line, rec in records]
+    except UnicodeDecodeError as e:
+        raise LabelFileError(f'{path}: not a text (UTF-8) CSV file ({e})') \
+            from e
+    except csv.Error as e:
+        raise LabelFileError(f'{path}: malformed CSV ({e})') from e
     return rows
+
+
+def _parse_record(rec: dict, line: int, cols: dict) -> LabelRow:
+    """One table record → :class:`LabelRow` (cells parsed, not checked)."""
+    img_id = (rec.get(cols['id']) or '').strip()
+    if img_id.endswith('.0'):  # ids read as floats by spreadsheets
+        img_id = img_id[:-2]
+    age_txt = (rec.get(cols['age']) or '').strip()
+    try:
+        age = float(age_txt)
+        if math.isnan(age) or math.isinf(age):
+            age = None
+    except ValueError:
+        age = None
+    sex, sex_text = None, None
+    if cols['sex'] is not None:
+        sex_text = (rec.get(cols['sex']) or '').strip()
+        sex = parse_sex(sex_text)
+    return LabelRow(img_id, age, sex, line, sex_text)

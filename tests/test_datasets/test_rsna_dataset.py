@@ -196,3 +196,63 @@ def test_xlsx_bad_row_names_sheet_row(tmp_path):
     (tmp_path / 'broken.xlsx').write_bytes(b'not a zip')
     with pytest.raises(LabelFileError, match='broken.xlsx: not a readable'):
         RSNABoneAgeDataset(ann_file='broken.xlsx', data_root=str(tmp_path))
+
+
+@pytest.mark.parametrize('name,content,error', [
+    ('labels.xls', b'\xd0\xcf\x11\xe0', r"unsupported label file type '.xls'"),
+    ('labels.csv', b'\xff\xfe\x00\x81binary\x00', 'not a text .UTF-8. CSV'),
+])
+def test_unreadable_label_files(tmp_path, name, content, error):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(LabelFileError, match=f'{name}: {error}'):
+        RSNABoneAgeDataset(ann_file=name, data_root=str(tmp_path))
+
+
+@pytest.mark.skipif(not osp.isdir(osp.join(SHARED_DATA, 'rsna100')),
+                    reason='../shared/data/rsna100 not present')
+def test_rsna100_val_in_test_layout(tmp_path):
+    """The val images with their labels rewritten in the test GT layout."""
+    import csv
+    from openpyxl import Workbook
+    root = osp.join(SHARED_DATA, 'rsna100')
+    with open(osp.join(root, 'val.csv')) as f:
+        rows = list(csv.DictReader(f))
+    header = ('Case ID', 'Sex', 'Ground truth bone age (months)')
+    out = [(r['Image ID'], 'M' if r['male'].upper() == 'TRUE' else 'F',
+            float(r['Bone Age (months)'])) for r in rows]
+    wb = Workbook()
+    wb.active.append(header)
+    for r in out:
+        wb.active.append(r)
+    wb.save(tmp_path / 'test_gt.xlsx')
+    with open(tmp_path / 'test_gt.csv', 'w', newline='') as f:
+        csv.writer(f).writerows([header] + out)
+    ref = RSNABoneAgeDataset(ann_file='val.csv', data_root=root,
+                             data_prefix=dict(img_path='val'))
+    for ann in ('test_gt.xlsx', 'test_gt.csv'):
+        ds = RSNABoneAgeDataset(ann_file=str(tmp_path / ann), data_root=root,
+                                data_prefix=dict(img_path='val'),
+                                pipeline=PIPELINE)
+        assert len(ds) == len(ref) == 1000
+        for i in (0, 500, 999):
+            a, b = ds.get_data_info(i), ref.get_data_info(i)
+            assert (a['img_id'], a['sex'], a['img_path']) == \
+                (b['img_id'], b['sex'], b['img_path'])
+            assert a['gt_age'] == pytest.approx(b['gt_age'])
+        assert ds[0]['inputs'].shape == (1, 100, 100)
+
+
+@pytest.mark.skipif(not osp.isdir(osp.join(SHARED_DATA, 'rsna_fullsize')),
+                    reason='../shared/data/rsna_fullsize not present')
+def test_rsna_fullsize_loads_at_full_resolution():
+    root = osp.join(SHARED_DATA, 'rsna_fullsize')
+    ds = RSNABoneAgeDataset(ann_file='labels.csv', data_root=root,
+                            data_prefix=dict(img_path='images'),
+                            pipeline=[dict(type='LoadRadiograph')])
+    assert len(ds) == 37
+    for i in range(len(ds)):
+        path = ds.get_data_info(i)['img_path']
+        h, w = cv2.imread(path, cv2.IMREAD_UNCHANGED).shape[:2]
+        img = ds[i]['img']
+        assert img.shape == (h, w) and max(h, w) >= 600, path
+        assert img.dtype == np.float32 and img.max() <= 1.
