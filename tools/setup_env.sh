@@ -60,7 +60,11 @@ if [[ -z "$wheel" ]]; then
   src="$build/mmcv-$MMCV_VERSION"
   # torch>=2.10 headers need C++20; mmcv 2.1.0 hard-codes -std=c++17.
   sed -i 's/-std=c++17/-std=c++20/g' "$src/setup.py"
+  # CFLAGS replaces Python's "-Wsign-compare -DNDEBUG -g -fwrapv -O3 -Wall":
+  # the same without debug info (-g0) compiles about twice as fast and makes
+  # a 70x smaller object per op (measured on nms.cpp).
   (cd "$src" && MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}" \
+    CFLAGS="${MMCV_CFLAGS:--Wsign-compare -DNDEBUG -fwrapv -O3 -Wall -g0}" \
     "${PIP[@]}" wheel -q --no-build-isolation --no-deps . -w "$build/dist")
   cp "$build"/dist/mmcv-*.whl "$wheel_dir/"
   wheel="$(ls "$wheel_dir"/mmcv-"$MMCV_VERSION"-*.whl | head -n1)"
