@@ -101,3 +101,13 @@ def test_type_prefix_alone_does_not_scope_nested_builds():
     with pytest.raises(KeyError, match='DetDataPreprocessor is not in the '
                        'baa_mm::model registry'):
         MODELS.build(cfg)
+
+
+def test_every_registry_location_imports():
+    """Lazy `locations` must exist in a clean checkout (no empty folders)."""
+    import importlib
+    for name in R.__all__:
+        for location in getattr(R, name)._locations:
+            module = importlib.import_module(location)
+            assert getattr(module, '__file__', None), \
+                f'{location} is a namespace package (empty folder?)'
