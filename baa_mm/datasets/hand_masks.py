@@ -200,7 +200,8 @@ def polygon_to_mask(points, height: int, width: int) -> np.ndarray:
 
 def mask_to_coco_polygons(mask: np.ndarray,
                           epsilon: float = 0.5,
-                          min_area: float = 0.0) -> List[List[float]]:
+                          min_area: float = 0.0,
+                          ndigits: Optional[int] = 2) -> List[List[float]]:
     """COCO polygons of a binary mask (one per external contour).
 
     The mask is upsampled 2x (nearest) and traced with ``cv2.findContours``
@@ -215,6 +216,8 @@ def mask_to_coco_polygons(mask: np.ndarray,
             contour vertex. Defaults to 0.5.
         min_area (float): Drop contours whose polygon area (pixels) is
             smaller. Defaults to 0 (keep all with >= 3 vertices).
+        ndigits (int, optional): Round coordinates to this many decimals
+            (None: keep full precision). Defaults to 2.
 
     Returns:
         list[list[float]]: Polygons ``[x1, y1, x2, y2, ...]`` (may be empty).
@@ -237,7 +240,8 @@ def mask_to_coco_polygons(mask: np.ndarray,
         if min_area > 0 and cv2.contourArea(pts.astype(np.float32)) < \
                 min_area:
             continue
-        polys.append([round(float(v), 2) for v in pts.reshape(-1)])
+        polys.append([float(v) if ndigits is None else round(float(v), ndigits)
+                      for v in pts.reshape(-1)])
     return polys
 
 
