@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Distributed testing with torchrun (gloo on CPU-only machines).
 # Usage: bash tools/dist_test.sh CONFIG CHECKPOINT NPROC [test.py args]
-# Environment: NNODES, NODE_RANK, MASTER_ADDR, PORT, PYTHON (default: python).
+# Environment: NNODES, NODE_RANK, MASTER_ADDR, PORT, PYTHON (default: the active
+# interpreter, or the project's .venv when no virtualenv is active).
 CONFIG=$1
 CHECKPOINT=$2
 NPROC=$3
@@ -9,7 +10,14 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-PYTHON=${PYTHON:-python}
+# Default interpreter: the active one, else the project's .venv (make env).
+if [ -z "$PYTHON" ]; then
+    if [ -z "$VIRTUAL_ENV" ] && [ -x "$(dirname "$0")/../.venv/bin/python" ]; then
+        PYTHON="$(dirname "$0")/../.venv/bin/python"
+    else
+        PYTHON=python
+    fi
+fi
 
 PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
 "$PYTHON" -m torch.distributed.run \
