@@ -51,7 +51,7 @@ wheel_dir="$CACHE/mmcv-$MMCV_VERSION-torch$torch_ver-$py_tag"
 mkdir -p "$wheel_dir"
 wheel="$(ls "$wheel_dir"/mmcv-"$MMCV_VERSION"-*.whl 2>/dev/null | head -n1 || true)"
 if [[ -z "$wheel" ]]; then
-  log "building mmcv $MMCV_VERSION with ops against torch $torch_ver (about 10 min on 2 cores)"
+  log "building mmcv $MMCV_VERSION with ops against torch $torch_ver (about 8 min on 2 cores)"
   build="$(mktemp -d)"
   trap 'rm -rf "$build"' EXIT
   "${PIP[@]}" download -q --no-deps --no-binary :all: --no-build-isolation \
