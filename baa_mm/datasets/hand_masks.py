@@ -245,6 +245,19 @@ def mask_to_coco_polygons(mask: np.ndarray,
     return polys
 
 
+def coco_image_id(stem: str, used: set) -> int:
+    """COCO image id for a file stem: the number itself for numeric stems
+    (RSNA ids stay recognisable), else the next free id. Adds nothing to
+    ``used``; the caller records the id it takes.
+    """
+    if stem.isdigit() and int(stem) not in used:
+        return int(stem)
+    i = max(used, default=0) + 1
+    while i in used:
+        i += 1
+    return i
+
+
 def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
     """Intersection over union of two binary masks of the same shape.
 

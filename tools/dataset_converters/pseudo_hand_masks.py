@@ -50,7 +50,8 @@ import numpy as np
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
 
 from baa_mm.datasets.hand_masks import (PSEUDO_MASK_DEFAULTS,  # noqa: E402
-                                        mask_iou, mask_to_coco_polygons,
+                                        coco_image_id, mask_iou,
+                                        mask_to_coco_polygons,
                                         polygon_to_mask, pseudo_hand_mask)
 from baa_mm.datasets.image_io import decode_radiograph  # noqa: E402
 
@@ -75,15 +76,6 @@ def parse_param_overrides(items) -> dict:
         except (ValueError, SyntaxError):
             params[key] = value
     return params
-
-
-def _image_id(stem: str, used: set) -> int:
-    if stem.isdigit() and int(stem) not in used:
-        return int(stem)
-    i = max(used, default=0) + 1
-    while i in used:
-        i += 1
-    return i
 
 
 def _gt_masks(gt_file: str) -> Dict[str, tuple]:
@@ -203,7 +195,7 @@ def run(img_dir: str,
             no_mask.append(dict(file=name, reason=info['reason']))
             text = f'{stem}: NO MASK\n{info["reason"]}'
         else:
-            img_id = _image_id(stem, used)
+            img_id = coco_image_id(stem, used)
             used.add(img_id)
             h, w = mask.shape
             images.append(dict(id=img_id, file_name=name, width=w, height=h))

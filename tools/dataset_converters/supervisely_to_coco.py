@@ -63,7 +63,8 @@ from pycocotools import mask as mask_utils
 
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
 
-from baa_mm.datasets.hand_masks import supervisely_to_polygon  # noqa: E402
+from baa_mm.datasets.hand_masks import (coco_image_id,  # noqa: E402
+                                        supervisely_to_polygon)
 
 IMG_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.dcm')
 
@@ -95,15 +96,6 @@ def find_image(stem: str, img_dirs: Sequence[str],
         if osp.isfile(path):
             return path
     return None
-
-
-def _coco_id(stem: str, used: set) -> int:
-    if stem.isdigit() and int(stem) not in used:
-        return int(stem)
-    i = max(used, default=0) + 1
-    while i in used:
-        i += 1
-    return i
 
 
 def _rle_for_polygons(polys: List[np.ndarray], holes: List[np.ndarray],
@@ -207,7 +199,7 @@ def convert(ann_dir: str,
                  for hs in sly['interiors']]
         groups = ([([p], hs) for p, hs in zip(polys, holes)] if per_object
                   else [(polys, [q for hs in holes for q in hs])])
-        img_id = _coco_id(stem, used_ids)
+        img_id = coco_image_id(stem, used_ids)
         anns = []
         for ps, hs in groups:
             ann = _annotation(ps, hs, h, w)
@@ -257,7 +249,7 @@ def convert(ann_dir: str,
                                  category_id=1))
             if not anns:
                 continue
-            img_id = _coco_id(stem, used_ids)
+            img_id = coco_image_id(stem, used_ids)
             used_ids.add(img_id)
             images.append(dict(id=img_id, file_name=file_name, width=w,
                                height=h, has_mask=False))
