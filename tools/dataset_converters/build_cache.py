@@ -21,27 +21,17 @@ The cache module is loaded by file path so that this script does not import
 ``baa_mm.datasets`` (and with it torch).
 """
 import argparse
-import importlib.util
 import logging
 import os.path as osp
 import sys
 
-_CACHE_MODULE = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'baa_mm',
-    'datasets', 'image_cache.py')
-_MODULE_NAME = 'baa_mm_image_cache'
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from _package_module import load_package_module  # noqa: E402
 
 
 def load_image_cache():
     """Load ``baa_mm/datasets/image_cache.py`` without its package."""
-    if _MODULE_NAME in sys.modules:
-        return sys.modules[_MODULE_NAME]
-    spec = importlib.util.spec_from_file_location(_MODULE_NAME, _CACHE_MODULE)
-    module = importlib.util.module_from_spec(spec)
-    # Registered before execution: worker processes pickle its functions.
-    sys.modules[_MODULE_NAME] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_package_module('datasets/image_cache.py', 'baa_mm_image_cache')
 
 
 def _mb(n: int) -> str:

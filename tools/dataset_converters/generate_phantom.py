@@ -24,14 +24,12 @@ The generator module is loaded by file path so that this script does not
 import ``baa_mm.datasets`` (and with it torch / mmengine).
 """
 import argparse
-import importlib.util
 import os.path as osp
 import sys
 
-_GENERATOR = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'baa_mm',
-    'datasets', 'phantom', 'generator.py')
-_MODULE_NAME = 'baa_mm_phantom_generator'
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from _package_module import load_package_module  # noqa: E402
+
 #: v2 options exposed as ``--<key with dashes>`` (see DEFAULT_V2_OPTIONS).
 _V2_FLAGS = {
     'p_collimation': 'probability of a collimation field (sharp edge, dark '
@@ -49,15 +47,8 @@ _V2_FLAGS = {
 
 def load_generator():
     """Load ``baa_mm/datasets/phantom/generator.py`` without its package."""
-    if _MODULE_NAME in sys.modules:
-        return sys.modules[_MODULE_NAME]
-    spec = importlib.util.spec_from_file_location(_MODULE_NAME, _GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    # Registered before execution: dataclasses and worker pickling look the
-    # module up by name.
-    sys.modules[_MODULE_NAME] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_package_module('datasets/phantom/generator.py',
+                               'baa_mm_phantom_generator')
 
 
 def _img_size(text: str):
