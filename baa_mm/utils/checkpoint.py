@@ -17,12 +17,13 @@ mmengine scheduler that stores a function.
 """
 import builtins
 import contextlib
-from typing import Iterator, List
+import functools
+from typing import Iterator, List, Tuple
 
 import numpy as np
 import torch
 
-__all__ = ['MMENGINE_CHECKPOINT_GLOBALS', 'mmengine_checkpoint_globals']
+__all__ = ['mmengine_checkpoint_globals', 'checkpoint_safe_globals']
 
 
 def _numpy_globals() -> List:
@@ -47,14 +48,11 @@ def _mmengine_globals() -> List:
     return [HistoryBuffer, OneCycleParamScheduler, builtins.getattr]
 
 
-MMENGINE_CHECKPOINT_GLOBALS = None  # filled lazily by _all_globals()
-
-
-def _all_globals() -> List:
-    global MMENGINE_CHECKPOINT_GLOBALS
-    if MMENGINE_CHECKPOINT_GLOBALS is None:
-        MMENGINE_CHECKPOINT_GLOBALS = _mmengine_globals() + _numpy_globals()
-    return MMENGINE_CHECKPOINT_GLOBALS
+@functools.lru_cache(maxsize=None)
+def checkpoint_safe_globals() -> Tuple:
+    """The globals an mmengine 0.10.7 Runner checkpoint needs (imported on
+    first use)."""
+    return tuple(_mmengine_globals() + _numpy_globals())
 
 
 @contextlib.contextmanager
@@ -72,5 +70,5 @@ def mmengine_checkpoint_globals() -> Iterator[None]:
     if safe_globals is None:  # pragma: no cover - old torch
         yield
         return
-    with safe_globals(_all_globals()):
+    with safe_globals(list(checkpoint_safe_globals())):
         yield
