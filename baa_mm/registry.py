@@ -100,6 +100,6 @@ METRICS = Registry('metric', parent=MMENGINE_METRICS,
                    locations=['baa_mm.evaluation'])
 EVALUATOR = Registry('evaluator', parent=MMENGINE_EVALUATOR,
                      locations=['baa_mm.evaluation'])
-# No baa_mm visualisers yet: mmengine's are used through the parents.
-VISUALIZERS = Registry('visualizer', parent=MMENGINE_VISUALIZERS)
+VISUALIZERS = Registry('visualizer', parent=MMENGINE_VISUALIZERS,
+                       locations=['baa_mm.visualization'])
 VISBACKENDS = Registry('vis_backend', parent=MMENGINE_VISBACKENDS)

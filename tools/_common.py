@@ -27,11 +27,29 @@ def _set_data_root(dataset_cfg, root: str) -> None:
             _set_data_root(d, root)
 
 
+def _move_ann_files(evaluator_cfg, old_root: str, new_root: str) -> None:
+    """Re-root ``ann_file`` entries of evaluator configs."""
+    items = evaluator_cfg if isinstance(evaluator_cfg, (list, tuple)) \
+        else [evaluator_cfg]
+    prefix = old_root.rstrip('/') + '/'
+    for item in items:
+        if isinstance(item, dict) and str(item.get('ann_file', '')).startswith(
+                prefix):
+            item['ann_file'] = osp.join(new_root,
+                                        item['ann_file'][len(prefix):])
+
+
 def apply_data_root(cfg: Config, data_root: str = None,
                     loaders=DATALOADERS) -> None:
     """Override the data root (``--data-root``) and check that it exists."""
     if data_root is not None:
+        old_root = cfg.get('data_root')
         cfg.data_root = data_root
+        # Evaluators reading annotation files under the old data root (e.g.
+        # PartHitMetric) follow the new one.
+        if old_root:
+            for key in ('val_evaluator', 'test_evaluator'):
+                _move_ann_files(cfg.get(key), old_root, data_root)
         for name in DATALOADERS:
             if cfg.get(name) is not None:
                 _set_data_root(cfg[name]['dataset'], data_root)

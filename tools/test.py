@@ -1,7 +1,10 @@
 """Evaluate a checkpoint: MAE (months) and friends, optional per-image CSV.
 
-Example:
+Examples:
     python tools/test.py CONFIG work_dirs/x/epoch_30.pth --out preds.csv
+    python tools/test.py CONFIG a.pth b.pth c.pth     # ensemble (mean age)
+    python tools/test.py ENSEMBLE_CONFIG              # names its checkpoints
+    python tools/test.py CONFIG CKPT --show-dir vis   # draw predictions
 """
 import argparse
 import os
@@ -18,11 +21,23 @@ from baa_mm.utils import mmengine_checkpoint_globals, register_all_modules
 def parse_args():
     parser = argparse.ArgumentParser(description='Test a bone-age model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        'checkpoint',
+        nargs='*',
+        help='checkpoint file; several: evaluate their ensemble (mean age, '
+        'e.g. seeds of one config); none: the config is an ensemble config '
+        'naming its checkpoints')
     parser.add_argument('--work-dir', help='directory for the test logs')
     parser.add_argument(
         '--out', help='write per-image predictions to this .csv file')
     parser.add_argument('--data-root', help='override every dataset data_root')
+    parser.add_argument(
+        '--show-dir',
+        help='draw predictions (age, PRSNet parts and relation maps) into '
+        'this folder (relative: under work_dir/timestamp)')
+    parser.add_argument(
+        '--show-interval', type=int, default=1,
+        help='with --show-dir: draw every N-th batch')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -51,9 +66,18 @@ def main():
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
-    if not osp.isfile(args.checkpoint):
-        raise SystemExit(f'error: checkpoint not found: {args.checkpoint}')
-    cfg.load_from = args.checkpoint
+    for ckpt in args.checkpoint:
+        if not osp.isfile(ckpt):
+            raise SystemExit(f'error: checkpoint not found: {ckpt}')
+    if len(args.checkpoint) == 1:
+        cfg.load_from = args.checkpoint[0]
+    elif len(args.checkpoint) > 1:
+        cfg.model = dict(type='BoneAgeEnsemble', model=cfg.model,
+                         checkpoints=args.checkpoint)
+        cfg.load_from = None
+    elif cfg.model.get('type') != 'BoneAgeEnsemble':
+        raise SystemExit('error: give a checkpoint (or several for an '
+                         'ensemble)')
     apply_data_root(cfg, args.data_root, ['test_dataloader'])
     setup_launcher(cfg, args.launcher)
     if args.out is not None:
@@ -62,6 +86,11 @@ def main():
             evaluators = [evaluators]
         cfg.test_evaluator = list(evaluators) + [
             dict(type='DumpBoneAgePredictions', out_file_path=args.out)]
+
+    if args.show_dir is not None:
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+            dict(type='BoneAgeVisualizationHook', out_dir=args.show_dir,
+                 interval=args.show_interval)]
 
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg \
         else Runner.from_cfg(cfg)

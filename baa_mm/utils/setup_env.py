@@ -18,6 +18,7 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     import baa_mm.evaluation  # noqa: F401,F811
     import baa_mm.models  # noqa: F401,F811
     import baa_mm.structures  # noqa: F401,F811
+    import baa_mm.visualization  # noqa: F401,F811
 
     if not init_default_scope:
         return

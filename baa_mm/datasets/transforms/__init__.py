@@ -1,4 +1,5 @@
 from .formatting import PackBoneAgeInputs
+from .full_res import StoreFullResImage
 from .geometric import RandomAffine
 from .hand_crop import CropToHand, rasterize_polygons
 from .intensity import HistogramNormalize, equalize_hist_float
@@ -6,5 +7,6 @@ from .loading import LoadRadiograph
 
 __all__ = [
     'LoadRadiograph', 'PackBoneAgeInputs', 'RandomAffine', 'CropToHand',
-    'rasterize_polygons', 'HistogramNormalize', 'equalize_hist_float'
+    'rasterize_polygons', 'HistogramNormalize', 'equalize_hist_float',
+    'StoreFullResImage'
 ]

@@ -11,12 +11,21 @@ from baa_mm.structures import BoneAgeDataSample
 __all__ = ['PackBoneAgeInputs']
 
 
+def _to_chw_tensor(img: np.ndarray) -> torch.Tensor:
+    """(H, W) or (H, W, C) array → (C, H, W) float32 tensor."""
+    img = img[None] if img.ndim == 2 else img.transpose(2, 0, 1)
+    return torch.from_numpy(np.ascontiguousarray(img, np.float32))
+
+
 @TRANSFORMS.register_module()
 class PackBoneAgeInputs(BaseTransform):
     """Pack the image and the bone-age labels.
 
     Required keys: ``img`` ((H, W) or (H, W, C)). Optional: ``gt_age``,
-    ``sex``, ``chrono_age`` and the ``meta_keys``.
+    ``sex``, ``chrono_age``, the ``meta_keys`` and ``hr_img`` (from
+    :class:`StoreFullResImage`: packed as ``data_sample.hr_img`` (C, H, W)
+    with ``hr_factor`` = (fx, fy), network-input → ``hr_img`` pixels, in
+    the metainfo).
 
     Returns:
         dict: ``inputs`` a (C, H, W) float32 tensor and ``data_samples`` a
@@ -36,13 +45,17 @@ class PackBoneAgeInputs(BaseTransform):
         self.meta_keys = tuple(meta_keys)
 
     def transform(self, results: dict) -> dict:
-        img = results['img']
-        if img.ndim == 2:
-            img = img[None]
-        else:
-            img = img.transpose(2, 0, 1)
-        inputs = torch.from_numpy(np.ascontiguousarray(img, np.float32))
+        inputs = _to_chw_tensor(results['img'])
         sample = BoneAgeDataSample()
+        if results.get('hr_img') is not None:
+            sample.hr_img = _to_chw_tensor(results['hr_img'])
+            # StoreFullResImage removed any earlier scale_factor: this one
+            # is the resize from the copy to the network input.
+            now = np.asarray(results.get('scale_factor', (1., 1.)),
+                             np.float64)
+            factor = np.asarray(results['hr_scale'], np.float64) / now
+            sample.set_metainfo(dict(hr_factor=tuple(float(f)
+                                                     for f in factor)))
         if results.get('gt_age') is not None:
             sample.set_gt_age(results['gt_age'])
         if results.get('sex') is not None:

@@ -1,4 +1,10 @@
 from .bone_age_metric import BoneAgeMetric, bone_age_metrics
 from .dump_predictions import DumpBoneAgePredictions
+from .part_hit_metric import (PartHitMetric, box_density, box_hits,
+                              centre_hits, random_boxes_like)
 
-__all__ = ['BoneAgeMetric', 'bone_age_metrics', 'DumpBoneAgePredictions']
+__all__ = [
+    'BoneAgeMetric', 'bone_age_metrics', 'DumpBoneAgePredictions',
+    'PartHitMetric', 'box_density', 'box_hits', 'centre_hits',
+    'random_boxes_like'
+]

@@ -1,3 +1,5 @@
+from .ensemble import BoneAgeEnsemble
+from .prsnet import PRSNet
 from .regressor import BoneAgeRegressor
 
-__all__ = ['BoneAgeRegressor']
+__all__ = ['BoneAgeEnsemble', 'BoneAgeRegressor', 'PRSNet']

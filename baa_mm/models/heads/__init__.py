@@ -1,3 +1,7 @@
+from .part_feature_extractor import PartFeatureExtractor
+from .part_selection_head import PartSelectionHead
 from .regression_head import BoneAgeRegressionHead
 
-__all__ = ['BoneAgeRegressionHead']
+__all__ = [
+    'BoneAgeRegressionHead', 'PartFeatureExtractor', 'PartSelectionHead'
+]

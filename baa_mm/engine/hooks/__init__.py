@@ -1,0 +1,3 @@
+from .visualization_hook import BoneAgeVisualizationHook
+
+__all__ = ['BoneAgeVisualizationHook']

@@ -1,0 +1,3 @@
+from .relation_resnet import PartRelationModule, RelationResNet
+
+__all__ = ['PartRelationModule', 'RelationResNet']

@@ -1,0 +1,101 @@
+"""Averaging several trained bone-age models (e.g. seeds of one config)."""
+import copy
+import os.path as osp
+from typing import List, Optional, Sequence, Union
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModel
+from mmengine.runner import load_checkpoint
+
+from baa_mm.registry import MODELS
+from baa_mm.structures import BoneAgeDataSample
+from baa_mm.utils import mmengine_checkpoint_globals
+
+__all__ = ['BoneAgeEnsemble']
+
+
+@MODELS.register_module()
+class BoneAgeEnsemble(BaseModel):
+    """Mean of the members' predicted ages (test only).
+
+    ``python tools/test.py CONFIG a.pth b.pth c.pth`` wraps the config's
+    model in this class; an ensemble config can also name it directly.
+    Every member gets the same preprocessed batch (the first member's data
+    preprocessor config is used), so members must share the test pipeline.
+
+    Args:
+        model (dict | list[dict]): One config used for every checkpoint, or
+            one config per checkpoint.
+        checkpoints (Sequence[str]): Local checkpoint files.
+        data_preprocessor (dict, optional): Defaults to the first member's.
+
+    Predict output: ``pred_age`` (the mean) and ``member_ages`` ((K,) tensor).
+    """
+
+    def __init__(self,
+                 model: Union[dict, List[dict]],
+                 checkpoints: Sequence[str],
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if not checkpoints:
+            raise ValueError('BoneAgeEnsemble needs at least one checkpoint')
+        models = ([copy.deepcopy(model) for _ in checkpoints] if isinstance(
+            model, dict) else list(model))
+        if len(models) != len(checkpoints):
+            raise ValueError(f'{len(models)} member configs for '
+                             f'{len(checkpoints)} checkpoints')
+        if data_preprocessor is None:
+            data_preprocessor = models[0].get(
+                'data_preprocessor', dict(type='BoneAgeDataPreprocessor'))
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.members = nn.ModuleList()
+        for cfg, ckpt in zip(models, checkpoints):
+            if not osp.isfile(ckpt):
+                raise FileNotFoundError(f'ensemble checkpoint not found: '
+                                        f'{ckpt}')
+            member = MODELS.build(cfg)
+            with mmengine_checkpoint_globals():
+                load_checkpoint(
+                    member,
+                    ckpt,
+                    map_location='cpu',
+                    strict=True,
+                    logger='silent')
+            self.members.append(member)
+        self.checkpoints = list(checkpoints)
+
+    def init_weights(self) -> None:
+        """Members keep their loaded weights (the Runner calls this)."""
+
+    def member_ages(self,
+                    inputs: torch.Tensor,
+                    data_samples=None,
+                    sex: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """(K, N) ages of the K members."""
+        return torch.stack([
+            m(inputs, data_samples, sex, mode='tensor').float()
+            for m in self.members
+        ])
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[List[BoneAgeDataSample]] = None,
+                sex: Optional[torch.Tensor] = None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            raise RuntimeError('BoneAgeEnsemble is for testing; train the '
+                               'members one by one')
+        ages = self.member_ages(inputs, data_samples, sex)
+        if mode == 'tensor':
+            return ages.mean(0)
+        if mode != 'predict':
+            raise RuntimeError(f'Invalid mode "{mode}"')
+        ages = ages.detach().cpu()
+        if data_samples is None:
+            data_samples = [BoneAgeDataSample() for _ in range(ages.shape[1])]
+        for i, sample in enumerate(data_samples):
+            sample.set_pred_age(ages[:, i].mean())
+            sample.member_ages = ages[:, i]
+        return data_samples

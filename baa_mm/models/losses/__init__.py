@@ -1,0 +1,3 @@
+from .part_ranking_loss import PartRankingLoss
+
+__all__ = ['PartRankingLoss']

@@ -1,0 +1,4 @@
+# PRSNet ablation, without part selection (global branch only).
+_base_ = ['./prsnet_r18_1xb32-20e_phantom-64px.py']
+model = dict(with_selection=False)
+test_evaluator = [dict(type='BoneAgeMetric')]  # no parts to score

@@ -1,0 +1,165 @@
+"""Inference latency of PRSNet vs the baseline ResNet regressor, one run.
+
+Both models are built from configs (default: the published PRSNet and its
+``-baseline`` ablation, ResNet-34 + sex at 512 x 512), put in eval mode and
+timed on the same random batch in the same process and threads: warm-up
+runs, then PRSNet and baseline alternate for ``--repeats`` rounds and the
+median of each is printed with the ratio. PRSNet's crops come from a
+full-resolution image (``--hr-size``, RSNA radiographs are about 2000 x
+1600) so their cost is included. ``--breakdown`` times PRSNet's stages
+(trunk with relation modules, anchor scoring + NMS, RoIAlign crops, part
+CNN, head) to show where the extra time goes. A benchmark, not a test.
+
+Example:
+    python tools/analysis_tools/benchmark_prsnet_latency.py --breakdown
+"""
+import argparse
+import os.path as osp
+import statistics
+import sys
+import time
+
+import torch
+from mmengine.config import Config
+
+sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
+
+from baa_mm.registry import MODELS  # noqa: E402
+from baa_mm.structures import BoneAgeDataSample  # noqa: E402
+from baa_mm.utils import register_all_modules  # noqa: E402
+
+PRSNET = 'configs/prsnet/prsnet_r34_1xb16-100e_rsna-512px.py'
+BASELINE = 'configs/prsnet/prsnet-baseline_r34_1xb16-100e_rsna-512px.py'
+
+
+def build(config: str, device: str):
+    model = MODELS.build(Config.fromfile(config).model)
+    model.init_weights()
+    return model.to(device).eval()
+
+
+def make_batch(model, n: int, size: int, hr_size, device: str) -> dict:
+    samples = []
+    for i in range(n):
+        s = BoneAgeDataSample().set_sex(i % 2)
+        s.hr_img = torch.rand(1, hr_size[0], hr_size[1])
+        s.set_metainfo(
+            dict(
+                img_shape=(size, size),
+                hr_factor=(hr_size[1] / size, hr_size[0] / size)))
+        samples.append(s)
+    data = dict(
+        inputs=[torch.rand(1, size, size) for _ in range(n)],
+        data_samples=samples)
+    return model.data_preprocessor(data, False)
+
+
+def timed(fn, device: str) -> float:
+    if device.startswith('cuda'):
+        torch.cuda.synchronize()
+    t = time.perf_counter()
+    fn()
+    if device.startswith('cuda'):
+        torch.cuda.synchronize()
+    return (time.perf_counter() - t) * 1000
+
+
+def breakdown(model, data, device: str, repeats: int) -> dict:
+    """Median ms of each PRSNet stage (replays ``PRSNet._forward``)."""
+    inputs, samples, sex = data['inputs'], data['data_samples'], data['sex']
+    out = {}
+    stages = {}
+
+    def trunk():
+        stages['feats'] = model.backbone(inputs)
+
+    def select():
+        stages['sel'] = model.part_selection.select(
+            stages['feats'], model._img_shapes(inputs, samples))
+
+    def crop():
+        stages['crops'] = model._crops(inputs, stages['sel'][0], samples)
+
+    def parts():
+        stages['parts'] = model.part_extractor(stages['crops'],
+                                               stages['sel'][0].shape[1])
+
+    def head():
+        fused = torch.cat([
+            model.gap(stages['feats'][-1]).flatten(1),
+            stages['parts'][0].sum(1)
+        ], 1)
+        model.head.forward_normalised(fused, sex)
+
+    for name, fn in (('trunk (ResNet + relation)',
+                      trunk), ('anchor scores + NMS',
+                               select), ('RoIAlign crops (full res)', crop),
+                     ('part CNN', parts), ('head', head)):
+        out[name] = []
+    for _ in range(repeats):
+        for name, fn in zip(out, (trunk, select, crop, parts, head)):
+            out[name].append(timed(fn, device))
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--config', default=PRSNET)
+    parser.add_argument('--baseline-config', default=BASELINE)
+    parser.add_argument('--size', type=int, default=512)
+    parser.add_argument(
+        '--hr-size',
+        type=int,
+        nargs=2,
+        default=[2048, 1600],
+        metavar=('H', 'W'))
+    parser.add_argument('--batch', type=int, default=1)
+    parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--repeats', type=int, default=15)
+    parser.add_argument(
+        '--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument(
+        '--bf16', action='store_true', help='bf16 autocast for both models')
+    parser.add_argument('--breakdown', action='store_true')
+    args = parser.parse_args()
+    register_all_modules()
+    torch.manual_seed(0)
+    prs = build(args.config, args.device)
+    base = build(args.baseline_config, args.device)
+    data_prs = make_batch(prs, args.batch, args.size, args.hr_size,
+                          args.device)
+    data_base = make_batch(base, args.batch, args.size, args.hr_size,
+                           args.device)
+    print(f'torch {torch.__version__}, device {args.device}, threads '
+          f'{torch.get_num_threads()}, batch {args.batch}, input '
+          f'{args.size}x{args.size}, full resolution '
+          f'{args.hr_size[0]}x{args.hr_size[1]}, bf16 {args.bf16}')
+    ctx = torch.autocast(
+        args.device.split(':')[0], dtype=torch.bfloat16, enabled=args.bf16)
+    times = dict(prsnet=[], baseline=[])
+    with torch.no_grad(), ctx:
+        for _ in range(args.warmup):
+            prs(**data_prs, mode='predict')
+            base(**data_base, mode='predict')
+        for _ in range(args.repeats):
+            times['prsnet'].append(
+                timed(lambda: prs(**data_prs, mode='predict'), args.device))
+            times['baseline'].append(
+                timed(lambda: base(**data_base, mode='predict'), args.device))
+        med = {k: statistics.median(v) for k, v in times.items()}
+        for k in ('baseline', 'prsnet'):
+            print(f'{k:>9}: median {med[k]:8.1f} ms / batch '
+                  f'({med[k] / args.batch:.1f} ms / image), min '
+                  f'{min(times[k]):.1f}, max {max(times[k]):.1f}')
+        print(f'ratio prsnet / baseline: {med["prsnet"] / med["baseline"]:.3f}'
+              f' (target <= 1.25; paper ~1.1)')
+        if args.breakdown:
+            parts = breakdown(prs, data_prs, args.device, args.repeats)
+            total = sum(parts.values())
+            print('PRSNet stages (median ms):')
+            for k, v in parts.items():
+                print(f'  {k:<28} {v:8.1f}  {100 * v / total:5.1f} %')
+
+
+if __name__ == '__main__':
+    main()
