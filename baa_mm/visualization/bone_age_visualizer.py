@@ -81,13 +81,21 @@ class BoneAgeVisualizer(Visualizer):
                     edge_colors=[color],
                     line_widths=max(1,
                                     min(h, w) // 150))
-                label = f'{k + 1}'
+                label = f'part {k + 1}:'
                 if 'scores' in parts:
                     label += f' s={float(parts.scores[k]):.2f}'
                 if 'ages' in parts:
-                    label += f' {float(parts.ages[k]):.0f}'
+                    label += f' age {float(parts.ages[k]):.0f}'
+                # rank number at the box, details in a legend (top left)
                 self.draw_texts(
-                    label, box[:2][None], font_sizes=font, colors=[color])
+                    f'{k + 1}', box[:2][None], font_sizes=font,
+                    colors=[color])
+                self.draw_texts(
+                    label,
+                    np.array([[2, 2 + k * (font + 4)]]),
+                    font_sizes=font,
+                    colors=[color],
+                    bboxes=dict(facecolor='black', alpha=0.6))
         if sample.metainfo.get('fallback'):
             lines.append(f'fallback: {sample.metainfo["fallback"]}')
         if lines:
