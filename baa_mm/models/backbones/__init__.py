@@ -1,3 +1,8 @@
 from .relation_resnet import PartRelationModule, RelationResNet
+from .residual_attention_net import (AttentionModule, PreActBottleneck,
+                                     ResidualAttentionNet)
 
-__all__ = ['PartRelationModule', 'RelationResNet']
+__all__ = [
+    'AttentionModule', 'PartRelationModule', 'PreActBottleneck',
+    'RelationResNet', 'ResidualAttentionNet'
+]
