@@ -54,8 +54,11 @@ class RSNABoneAgeDataset(BaseDataset):
             rows by file name stem (``<id>.png`` → id). Adds ``hand_bbox``
             ([x1, y1, x2, y2]) and ``hand_polygons`` to each row, for
             :class:`CropToHand`. With several hands per image the annotation
-            marked ``primary`` is used, else the largest. Rows without an
-            annotation get ``hand_bbox=None`` and are counted in the log.
+            marked ``primary`` is used, else the largest; every hand is also
+            listed in ``hands`` (``dict(bbox, polygons, primary)``, for
+            :class:`LoadHandInstances` and segment-then-regress models).
+            Rows without an annotation get ``hand_bbox=None``, ``hands=[]``
+            and are counted in the log.
         img_cache (dict, optional): Read images from a preprocessing cache
             built by ``tools/dataset_converters/build_cache.py``:
             ``dict(cache_dir=..., on_missing='raise', check_source=True)``
@@ -181,16 +184,23 @@ class RSNABoneAgeDataset(BaseDataset):
         missing = 0
         for info in data_list:
             anns = by_stem.get(info['img_id'], [])
+            info['hands'] = []
             if not anns:
                 info['hand_bbox'], info['hand_polygons'] = None, None
                 missing += 1
                 continue
             ann = next((a for a in anns if a.get('primary')),
                        max(anns, key=lambda a: a['bbox'][2] * a['bbox'][3]))
-            x, y, w, h = ann['bbox']
-            info['hand_bbox'] = [x, y, x + w, y + h]
-            seg = ann.get('segmentation')
-            info['hand_polygons'] = seg if isinstance(seg, list) else None
+            for a in anns:
+                x, y, w, h = a['bbox']
+                seg = a.get('segmentation')
+                info['hands'].append(dict(
+                    bbox=[x, y, x + w, y + h],
+                    polygons=seg if isinstance(seg, list) else None,
+                    primary=a is ann))
+                if a is ann:
+                    info['hand_bbox'] = info['hands'][-1]['bbox']
+                    info['hand_polygons'] = info['hands'][-1]['polygons']
         if missing:
             logger.warning(f'{self.hand_ann_file}: {missing} of '
                            f'{len(data_list)} images have no hand annotation')
@@ -216,6 +226,10 @@ class RSNABoneAgeDataset(BaseDataset):
             for key in ('hand_bbox', 'hand_polygons'):
                 if info.get(key) is not None:
                     info[key] = scale_coords(info[key], hit.scale_factor)
+            for hand in info.get('hands', []):
+                for key in ('bbox', 'polygons'):
+                    if hand[key] is not None:
+                        hand[key] = scale_coords(hand[key], hit.scale_factor)
             out.append(info)
         return out
 

@@ -2,11 +2,12 @@ from .formatting import PackBoneAgeInputs
 from .full_res import StoreFullResImage
 from .geometric import RandomAffine
 from .hand_crop import CropToHand, rasterize_polygons
+from .hand_instances import LoadHandInstances
 from .intensity import HistogramNormalize, equalize_hist_float
 from .loading import LoadRadiograph
 
 __all__ = [
     'LoadRadiograph', 'PackBoneAgeInputs', 'RandomAffine', 'CropToHand',
     'rasterize_polygons', 'HistogramNormalize', 'equalize_hist_float',
-    'StoreFullResImage'
+    'StoreFullResImage', 'LoadHandInstances'
 ]

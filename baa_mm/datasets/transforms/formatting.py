@@ -4,6 +4,7 @@ from typing import Sequence
 import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
+from mmengine.structures import InstanceData
 
 from baa_mm.registry import TRANSFORMS
 from baa_mm.structures import BoneAgeDataSample
@@ -25,7 +26,9 @@ class PackBoneAgeInputs(BaseTransform):
     ``sex``, ``chrono_age``, the ``meta_keys`` and ``hr_img`` (from
     :class:`StoreFullResImage`: packed as ``data_sample.hr_img`` (C, H, W)
     with ``hr_factor`` = (fx, fy), network-input → ``hr_img`` pixels, in
-    the metainfo).
+    the metainfo) and ``gt_bboxes``/``gt_bboxes_labels``/``gt_masks`` (from
+    :class:`LoadHandInstances`: packed as ``data_sample.gt_instances`` with
+    ``primary_hand`` in the metainfo).
 
     Returns:
         dict: ``inputs`` a (C, H, W) float32 tensor and ``data_samples`` a
@@ -56,6 +59,15 @@ class PackBoneAgeInputs(BaseTransform):
             factor = np.asarray(results['hr_scale'], np.float64) / now
             sample.set_metainfo(dict(hr_factor=tuple(float(f)
                                                      for f in factor)))
+        if 'gt_bboxes' in results:
+            # hands from LoadHandInstances, as mmdet's PackDetInputs would
+            sample.gt_instances = InstanceData(
+                bboxes=results['gt_bboxes'],
+                labels=torch.as_tensor(results['gt_bboxes_labels'],
+                                       dtype=torch.long),
+                masks=results['gt_masks'])
+            sample.set_metainfo(
+                dict(primary_hand=int(results.get('primary_hand', -1))))
         if results.get('gt_age') is not None:
             sample.set_gt_age(results['gt_age'])
         if results.get('sex') is not None:

@@ -1,5 +1,9 @@
 from .ensemble import BoneAgeEnsemble
+from .hand_seg_regressor import HandSegRegressor, choose_hand
 from .prsnet import PRSNet
 from .regressor import BoneAgeRegressor
 
-__all__ = ['BoneAgeEnsemble', 'BoneAgeRegressor', 'PRSNet']
+__all__ = [
+    'BoneAgeEnsemble', 'BoneAgeRegressor', 'HandSegRegressor', 'PRSNet',
+    'choose_hand'
+]
