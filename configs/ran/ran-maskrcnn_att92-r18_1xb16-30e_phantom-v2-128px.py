@@ -1,0 +1,29 @@
+# CPU-sized segment-then-regress model on phantom v2 (tags, markers,
+# rulers, collimation, second hands): Mask R-CNN R-18-FPN + a narrow residual
+# attention network (Attention-92 layout, base width 16) with sex, 128 px,
+# AdamW one-cycle, 30 epochs, bf16. Ablations in this folder change one
+# thing each: -wo-seg (whole image), -wo-att3 (no Att3_2/Att3_3), -wo-sex.
+_base_ = [
+    '../_base_/models/ran_mask_rcnn_r50_hand.py',
+    '../_base_/datasets/phantom_v2_bone_age_hands.py',
+    '../_base_/schedules/adamw_onecycle_30e.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(
+    segmenter=dict(
+        backbone=dict(depth=18),
+        neck=dict(in_channels=[64, 128, 256, 512], out_channels=64),
+        rpn_head=dict(in_channels=64, feat_channels=64),
+        roi_head=dict(
+            bbox_roi_extractor=dict(out_channels=64),
+            bbox_head=dict(in_channels=64, fc_out_channels=256),
+            mask_roi_extractor=dict(out_channels=64),
+            mask_head=dict(num_convs=2, in_channels=64,
+                           conv_out_channels=64))),
+    backbone=dict(base_channels=16),
+    head=dict(in_channels=512))
+optim_wrapper = dict(type='Bf16OptimWrapper',
+                     clip_grad=dict(max_norm=35, norm_type=2))
+train_cfg = dict(max_epochs=30, val_interval=5)
+default_hooks = dict(logger=dict(interval=10))
+train_dataloader = dict(batch_size=16)

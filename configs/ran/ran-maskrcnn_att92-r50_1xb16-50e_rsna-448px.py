@@ -1,0 +1,43 @@
+# Wu et al. as published: Mask R-CNN R-50-FPN + residual attention network
+# (Attention-92 layout) with sex, trained end to end; Nesterov SGD, lr 0.01
+# / 10 on plateau (5 epochs); random crop, resize, rotation, mirroring.
+# Reported MAE 7.38 months. Hand masks: pseudo masks from
+# tools/dataset_converters/pseudo_hand_masks.py (Canny on equalised images).
+#   python tools/train.py configs/ran/ran-maskrcnn_att92-r50_1xb16-50e_rsna-448px.py \
+#       --data-root /path/to/rsna
+_base_ = [
+    '../_base_/models/ran_mask_rcnn_r50_hand.py',
+    '../_base_/datasets/rsna100_bone_age.py',
+    '../_base_/schedules/nesterov_plateau_50e.py',
+    '../_base_/default_runtime.py',
+]
+data_root = 'data/rsna'
+img_size = 448
+train_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='LoadHandInstances', require=True),
+    dict(_scope_='mmdet', type='RandomResize', scale=(img_size, img_size),
+         ratio_range=(0.9, 1.1), keep_ratio=False),
+    dict(_scope_='mmdet', type='RandomCrop', crop_size=(img_size, img_size),
+         allow_negative_crop=False),
+    dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
+         keep_ratio=False),
+    dict(_scope_='mmdet', type='RandomFlip', prob=0.5),
+    # rotation of image, boxes and masks together (black border)
+    dict(_scope_='mmdet', type='Rotate', prob=0.5, max_mag=15.,
+         img_border_value=0),
+    dict(type='PackBoneAgeInputs'),
+]
+test_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
+         keep_ratio=False),
+    dict(type='PackBoneAgeInputs'),
+]
+_loader = dict(batch_size=16, num_workers=4)
+train_dataloader = dict(**_loader, dataset=dict(
+    data_root=data_root, hand_ann_file='annotations/train_hand_masks.json',
+    pipeline=train_pipeline))
+val_dataloader = dict(**_loader, dataset=dict(
+    data_root=data_root, pipeline=test_pipeline))
+test_dataloader = val_dataloader
