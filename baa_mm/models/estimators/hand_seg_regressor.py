@@ -139,9 +139,16 @@ class HandSegRegressor(BaseModel):
 
     # ------------------------------------------------------------------
     def _det_inputs(self, inputs: torch.Tensor) -> torch.Tensor:
+        inputs = inputs.float()
         if inputs.shape[1] == 3:
             return inputs
         return inputs[:, :1].expand(-1, 3, -1, -1).contiguous()
+
+    @staticmethod
+    def _fp32(inputs: torch.Tensor):
+        """Autocast off for the segmenter: mmcv's nms (in the RPN and the
+        RoI head) has no bf16 kernel on CPU."""
+        return torch.autocast(inputs.device.type, enabled=False)
 
     def _det_samples(self, inputs: torch.Tensor,
                      data_samples: Optional[Sequence],
@@ -200,7 +207,7 @@ class HandSegRegressor(BaseModel):
         """Predict hands; returns (N, H, W) chosen masks (ones for a
         fallback), the per-image predictions and the chosen indices."""
         det_samples = self._det_samples(inputs, data_samples, False)
-        with torch.no_grad():
+        with torch.no_grad(), self._fp32(inputs):
             preds = self.segmenter.predict(self._det_inputs(inputs),
                                            det_samples, rescale=False)
         h, w = inputs.shape[-2:]
@@ -289,9 +296,10 @@ class HandSegRegressor(BaseModel):
         losses = {}
         images = inputs
         if self.with_segmenter:
-            det_losses = self.segmenter.loss(
-                self._det_inputs(inputs),
-                self._det_samples(inputs, data_samples, True))
+            with self._fp32(inputs):
+                det_losses = self.segmenter.loss(
+                    self._det_inputs(inputs),
+                    self._det_samples(inputs, data_samples, True))
             for k, v in det_losses.items():
                 if 'loss' in k:
                     v = [x * self.seg_loss_weight for x in v] \
