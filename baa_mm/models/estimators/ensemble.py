@@ -5,18 +5,18 @@ from typing import List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModel
 from mmengine.runner import load_checkpoint
 
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
 from baa_mm.utils import mmengine_checkpoint_globals
+from .base import BaseBoneAgeEstimator
 
 __all__ = ['BoneAgeEnsemble']
 
 
 @MODELS.register_module()
-class BoneAgeEnsemble(BaseModel):
+class BoneAgeEnsemble(BaseBoneAgeEstimator):
     """Mean of the members' predicted ages (test only).
 
     ``python tools/test.py CONFIG a.pth b.pth c.pth`` wraps the config's
@@ -79,20 +79,19 @@ class BoneAgeEnsemble(BaseModel):
             for m in self.members
         ])
 
-    def forward(self,
-                inputs: torch.Tensor,
+    def tensor(self, inputs: torch.Tensor, data_samples=None,
+               sex: Optional[torch.Tensor] = None) -> torch.Tensor:
+        return self.member_ages(inputs, data_samples, sex).mean(0)
+
+    def loss(self, inputs, data_samples, sex) -> dict:
+        raise RuntimeError('BoneAgeEnsemble is for testing; train the '
+                           'members one by one')
+
+    def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[List[BoneAgeDataSample]] = None,
-                sex: Optional[torch.Tensor] = None,
-                mode: str = 'tensor'):
-        if mode == 'loss':
-            raise RuntimeError('BoneAgeEnsemble is for testing; train the '
-                               'members one by one')
-        ages = self.member_ages(inputs, data_samples, sex)
-        if mode == 'tensor':
-            return ages.mean(0)
-        if mode != 'predict':
-            raise RuntimeError(f'Invalid mode "{mode}"')
-        ages = ages.detach().cpu()
+                sex: Optional[torch.Tensor] = None
+                ) -> List[BoneAgeDataSample]:
+        ages = self.member_ages(inputs, data_samples, sex).detach().cpu()
         if data_samples is None:
             data_samples = [BoneAgeDataSample() for _ in range(ages.shape[1])]
         for i, sample in enumerate(data_samples):

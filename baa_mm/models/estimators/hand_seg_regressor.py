@@ -18,7 +18,7 @@ confident, largest, left-most or right-most in the image) among those with
 score >= ``score_thr``; with none it regresses on the whole image and marks
 the sample (``metainfo['fallback'] = 'no hand'``).
 """
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -26,11 +26,11 @@ from mmcv.ops import roi_align
 from mmengine.config import ConfigDict
 from mmdet.structures import DetDataSample
 from mmdet.structures.bbox import get_box_tensor
-from mmengine.model import BaseModel
 from mmengine.structures import InstanceData
 
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
+from .base import BaseBoneAgeEstimator
 
 __all__ = ['HandSegRegressor', 'choose_hand']
 
@@ -68,8 +68,13 @@ def choose_hand(instances: InstanceData, rule: str = 'score',
 
 
 @MODELS.register_module()
-class HandSegRegressor(BaseModel):
+class HandSegRegressor(BaseBoneAgeEstimator):
     """Hand segmenter (Mask R-CNN) + bone-age regressor, trained end to end.
+
+    ``loss`` returns the detector's losses and ``loss_age``; ``predict``
+    fills ``pred_age``, ``pred_hand`` (``masks`` (1, H, W), ``bboxes``,
+    ``scores`` of the chosen hand, input pixels), ``num_hands`` and, with
+    :attr:`return_attention_maps`, ``attention_maps``.
 
     Args:
         backbone (dict): Regressor backbone (e.g. ``ResidualAttentionNet``).
@@ -266,25 +271,9 @@ class HandSegRegressor(BaseModel):
         return tuple(feats), maps
 
     # ------------------------------------------------------------------
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[List[BoneAgeDataSample]] = None,
-                sex: Optional[torch.Tensor] = None,
-                mode: str = 'tensor'
-                ) -> Union[torch.Tensor, dict, List[BoneAgeDataSample]]:
-        """``tensor``: (N,) ages; ``loss``: detector + regression losses;
-        ``predict``: samples with ``pred_age``, ``pred_hand`` (``masks``
-        (1, H, W), ``bboxes``, ``scores`` of the chosen hand, input pixels)
-        and, with :attr:`return_attention_maps`, ``attention_maps``."""
-        if mode == 'loss':
-            if not data_samples:
-                raise ValueError('mode="loss" needs data_samples')
-            return self.loss(inputs, data_samples, sex)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples, sex)
-        if mode != 'tensor':
-            raise RuntimeError(f'Invalid mode "{mode}"; expected "tensor", '
-                               '"loss" or "predict"')
+    def tensor(self, inputs: torch.Tensor, data_samples=None,
+               sex: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """(N,) ages (regressed on the chosen predicted hand)."""
         images = inputs
         if self.with_segmenter:
             images = self.mask_inputs(inputs,

@@ -24,23 +24,28 @@ before the resize in ``data_sample.hr_img`` with ``hr_factor`` (input → full
 resolution coordinates) in the metainfo; crops are taken from it. Without
 it the crops come from the network input.
 """
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModel
 from mmengine.structures import InstanceData
 
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
 from baa_mm.models.utils import crop_parts, map_boxes
+from .base import BaseBoneAgeEstimator
 
 __all__ = ['PRSNet']
 
 
 @MODELS.register_module()
-class PRSNet(BaseModel):
+class PRSNet(BaseBoneAgeEstimator):
     """Part relation + part selection bone-age estimator.
+
+    ``predict`` fills ``pred_age`` and ``pred_parts`` (``bboxes`` (M, 4) in
+    input pixels, ``hr_bboxes`` in full-resolution pixels, anchor
+    ``scores``, per-part ``ages``) and, when :attr:`return_relation_maps`,
+    ``relation_maps`` (one (h, w) map per relation module).
 
     Args:
         backbone (dict): A :class:`RelationResNet` config whose
@@ -154,7 +159,7 @@ class PRSNet(BaseModel):
             crops = crops.contiguous(memory_format=torch.channels_last)
         return crops
 
-    def _forward(self,
+    def _run(self,
                  inputs: torch.Tensor,
                  data_samples: Optional[List],
                  sex: Optional[torch.Tensor],
@@ -183,32 +188,14 @@ class PRSNet(BaseModel):
         return x * self.head.age_std + self.head.age_mean
 
     # ------------------------------------------------------------------
-    def forward(
-        self,
-        inputs: torch.Tensor,
-        data_samples: Optional[List[BoneAgeDataSample]] = None,
-        sex: Optional[torch.Tensor] = None,
-        mode: str = 'tensor'
-    ) -> Union[torch.Tensor, dict, List[BoneAgeDataSample]]:
-        """``tensor``: (N,) ages; ``loss``: loss dict; ``predict``: samples
-        with ``pred_age`` and ``pred_parts`` (``bboxes`` (M, 4) in input
-        pixels, ``hr_bboxes`` in full-resolution pixels, ``scores``, ``ages``)
-        and, when :attr:`return_relation_maps`, ``relation_maps``."""
-        if mode == 'tensor':
-            return self._denorm(
-                self._forward(inputs, data_samples, sex)['age'])
-        if mode == 'loss':
-            if not data_samples:
-                raise ValueError('mode="loss" needs data_samples with gt_age')
-            return self.loss(inputs, data_samples, sex)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples, sex)
-        raise RuntimeError(f'Invalid mode "{mode}"; expected "tensor", '
-                           '"loss" or "predict"')
+    def tensor(self, inputs: torch.Tensor, data_samples=None,
+               sex: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """(N,) ages."""
+        return self._denorm(self._run(inputs, data_samples, sex)['age'])
 
     def loss(self, inputs: torch.Tensor, data_samples: List[BoneAgeDataSample],
              sex: Optional[torch.Tensor]) -> dict:
-        out = self._forward(inputs, data_samples, sex)
+        out = self._run(inputs, data_samples, sex)
         gt = torch.stack([s.gt_age for s in data_samples]).to(inputs.device)
         target = (gt.float() - self.head.age_mean) / self.head.age_std
         losses = dict(loss_age=self.head.loss_module(out['age'], target))
@@ -226,7 +213,7 @@ class PRSNet(BaseModel):
                 inputs: torch.Tensor,
                 data_samples: Optional[List[BoneAgeDataSample]] = None,
                 sex: Optional[torch.Tensor] = None) -> List[BoneAgeDataSample]:
-        out = self._forward(
+        out = self._run(
             inputs,
             data_samples,
             sex,

@@ -1,17 +1,17 @@
 """The plain bone-age regressor (the baselines)."""
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Tuple
 
 import torch
-from mmengine.model import BaseModel
 
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
+from .base import BaseBoneAgeEstimator
 
 __all__ = ['BoneAgeRegressor']
 
 
 @MODELS.register_module()
-class BoneAgeRegressor(BaseModel):
+class BoneAgeRegressor(BaseBoneAgeEstimator):
     """backbone → neck → :class:`BoneAgeRegressionHead`.
 
     Modes of :meth:`forward` (as mmpretrain's ``ImageClassifier``):
@@ -58,29 +58,16 @@ class BoneAgeRegressor(BaseModel):
             feats = self.neck(feats)
         return tuple(feats)
 
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[List[BoneAgeDataSample]] = None,
-                sex: Optional[torch.Tensor] = None,
-                mode: str = 'tensor'
-                ) -> Union[torch.Tensor, dict, List[BoneAgeDataSample]]:
-        """Run the model.
+    def tensor(self, inputs: torch.Tensor, data_samples=None,
+               sex: Optional[torch.Tensor] = None) -> torch.Tensor:
+        return self.head(self.extract_feat(inputs), sex)
 
-        Args:
-            inputs (Tensor): (N, C, H, W) preprocessed images.
-            data_samples (list[BoneAgeDataSample], optional): Needed for
-                ``loss`` (``gt_age``).
-            sex (Tensor, optional): (N,) 1 male / 0 female.
-            mode (str): 'tensor', 'loss' or 'predict'.
-        """
-        feats = self.extract_feat(inputs)
-        if mode == 'tensor':
-            return self.head(feats, sex)
-        if mode == 'loss':
-            if not data_samples:
-                raise ValueError('mode="loss" needs data_samples with gt_age')
-            return self.head.loss(feats, sex, data_samples)
-        if mode == 'predict':
-            return self.head.predict(feats, sex, data_samples)
-        raise RuntimeError(f'Invalid mode "{mode}"; expected "tensor", '
-                           '"loss" or "predict"')
+    def loss(self, inputs: torch.Tensor, data_samples: List[BoneAgeDataSample],
+             sex: Optional[torch.Tensor]) -> dict:
+        return self.head.loss(self.extract_feat(inputs), sex, data_samples)
+
+    def predict(self, inputs: torch.Tensor,
+                data_samples: Optional[List[BoneAgeDataSample]] = None,
+                sex: Optional[torch.Tensor] = None
+                ) -> List[BoneAgeDataSample]:
+        return self.head.predict(self.extract_feat(inputs), sex, data_samples)

@@ -1,0 +1,56 @@
+"""Shared ``forward`` of the bone-age estimators (as mmpretrain's
+``BaseClassifier``)."""
+from abc import ABCMeta, abstractmethod
+from typing import List, Optional, Union
+
+import torch
+from mmengine.model import BaseModel
+
+from baa_mm.structures import BoneAgeDataSample
+
+__all__ = ['BaseBoneAgeEstimator']
+
+
+class BaseBoneAgeEstimator(BaseModel, metaclass=ABCMeta):
+    """Dispatches ``forward(inputs, data_samples, sex, mode)``:
+
+    - ``tensor``: :meth:`tensor`, (N,) predicted ages (benchmarks, export);
+    - ``loss``: :meth:`loss`, a dict of losses (needs ``data_samples``);
+    - ``predict``: :meth:`predict`, :class:`BoneAgeDataSample` list with
+      ``pred_age`` and the model's extras.
+
+    ``sex`` is the (N,) tensor from :class:`BoneAgeDataPreprocessor`.
+    """
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[List[BoneAgeDataSample]] = None,
+                sex: Optional[torch.Tensor] = None,
+                mode: str = 'tensor'
+                ) -> Union[torch.Tensor, dict, List[BoneAgeDataSample]]:
+        if mode == 'tensor':
+            return self.tensor(inputs, data_samples, sex)
+        if mode == 'loss':
+            if not data_samples:
+                raise ValueError('mode="loss" needs data_samples with gt_age')
+            return self.loss(inputs, data_samples, sex)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples, sex)
+        raise RuntimeError(f'Invalid mode "{mode}"; expected "tensor", '
+                           '"loss" or "predict"')
+
+    @abstractmethod
+    def tensor(self, inputs: torch.Tensor, data_samples=None,
+               sex: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """(N,) predicted ages."""
+
+    @abstractmethod
+    def loss(self, inputs: torch.Tensor, data_samples: List,
+             sex: Optional[torch.Tensor]) -> dict:
+        """Loss dict."""
+
+    @abstractmethod
+    def predict(self, inputs: torch.Tensor, data_samples=None,
+                sex: Optional[torch.Tensor] = None
+                ) -> List[BoneAgeDataSample]:
+        """Data samples with ``pred_age``."""
