@@ -1,6 +1,7 @@
 """Drawing bone-age predictions: age, selected parts and attention maps."""
 from typing import List, Optional
 
+import cv2
 import numpy as np
 import torch
 from mmengine.dist import master_only
@@ -39,8 +40,9 @@ class BoneAgeVisualizer(Visualizer):
     """mmengine's Visualizer that draws a :class:`BoneAgeDataSample`.
 
     The first panel is the radiograph with the predicted (and ground-truth)
-    age and, when the sample has ``pred_parts``, the selected part boxes with
-    their rank, anchor score and per-part age (PRSNet, Fig. 5). Every map in
+    age, the segmented hand (``pred_hand``, Wu et al. Fig. 3) and, when the
+    sample has ``pred_parts``, the selected part boxes with their rank,
+    anchor score and per-part age (PRSNet, Fig. 5). Every map in
     ``relation_maps`` (PRSNet) or ``attention_maps`` follows as a heat-map
     panel over the same image (mmengine's ``draw_featmap``).
 
@@ -71,6 +73,14 @@ class BoneAgeVisualizer(Visualizer):
             lines.append(f'pred {float(sample.pred_age):.1f}')
         if draw_gt and 'gt_age' in sample:
             lines.append(f'gt {float(sample.gt_age):.1f}')
+        if draw_pred and 'pred_hand' in sample and \
+                not sample.metainfo.get('fallback'):
+            mask = np.asarray(sample.pred_hand.masks[0], np.uint8)
+            if mask.shape != (h, w):
+                mask = cv2.resize(mask, (w, h),
+                                  interpolation=cv2.INTER_NEAREST)
+            self.draw_binary_masks(mask[None].astype(bool),
+                                   colors=[(0, 200, 255)], alphas=0.3)
         if draw_pred and 'pred_parts' in sample:
             parts = sample.pred_parts
             boxes = self._boxes_for(parts, image, sample)

@@ -58,3 +58,22 @@ def test_add_datasample_writes_file(tmp_path):
     vis.add_datasample('a', sample.hr_img, sample, out_file=str(out))
     import cv2
     assert cv2.imread(str(out)).shape == (128, 384, 3)
+
+
+def test_hand_mask_and_attention_maps():
+    vis = BoneAgeVisualizer(name='t_hand')
+    s = BoneAgeDataSample().set_pred_age(90.)
+    s.set_metainfo(dict(img_shape=(32, 32)))
+    mask = torch.zeros(1, 32, 32, dtype=torch.bool)
+    mask[0, 8:24, 8:24] = True
+    s.pred_hand = InstanceData(masks=mask, scores=torch.tensor([0.9]))
+    s.attention_maps = [torch.rand(8, 8)] * 6
+    drawn = vis.draw_sample(torch.zeros(1, 64, 64), s)
+    assert drawn.shape == (64, 7 * 64, 3)
+    main = drawn[:, :64]
+    # the mask (scaled to 64 px) is tinted, the background is not
+    assert main[20:44, 20:44].mean() > 10 and main[0:10, 50:64].max() == 0
+    # a fallback sample draws no mask
+    s.set_metainfo(dict(fallback='no hand'))
+    drawn = vis.draw_sample(torch.zeros(1, 64, 64), s, map_keys=())
+    assert drawn[20:44, 20:44].max() == 0
