@@ -20,7 +20,7 @@ import sys
 import time
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
 
@@ -32,8 +32,11 @@ PRSNET = 'configs/prsnet/prsnet_r34_1xb16-100e_rsna-512px.py'
 BASELINE = 'configs/prsnet/prsnet-baseline_r34_1xb16-100e_rsna-512px.py'
 
 
-def build(config: str, device: str):
-    model = MODELS.build(Config.fromfile(config).model)
+def build(config: str, device: str, options=None):
+    cfg = Config.fromfile(config)
+    if options:
+        cfg.merge_from_dict(options)
+    model = MODELS.build(cfg.model)
     model.init_weights()
     return model.to(device).eval()
 
@@ -121,10 +124,13 @@ def main():
     parser.add_argument(
         '--bf16', action='store_true', help='bf16 autocast for both models')
     parser.add_argument('--breakdown', action='store_true')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='overrides of the PRSNet config, e.g. '
+                        'model.part_extractor.crop_size=96')
     args = parser.parse_args()
     register_all_modules()
     torch.manual_seed(0)
-    prs = build(args.config, args.device)
+    prs = build(args.config, args.device, args.cfg_options)
     base = build(args.baseline_config, args.device)
     data_prs = make_batch(prs, args.batch, args.size, args.hr_size,
                           args.device)

@@ -137,16 +137,18 @@ class PRSNet(BaseBoneAgeEstimator):
                data_samples: Optional[List]) -> torch.Tensor:
         """(N*M, C, S, S) normalised crops, from ``hr_img`` when present."""
         size = self.part_extractor.crop_size
+        ratio = self.part_extractor.sampling_ratio
         has_hr = bool(data_samples) and all('hr_img' in s
                                             for s in data_samples)
         if not has_hr:
-            return crop_parts(list(inputs), boxes, size).to(inputs.dtype)
+            return crop_parts(list(inputs), boxes, size,
+                              ratio).to(inputs.dtype)
         factors = torch.tensor(
             [s.metainfo.get('hr_factor', (1., 1.)) for s in data_samples],
             dtype=torch.float32,
             device=boxes.device)
         images = [s.hr_img.to(inputs.device) for s in data_samples]
-        crops = crop_parts(images, map_boxes(boxes, factors), size)
+        crops = crop_parts(images, map_boxes(boxes, factors), size, ratio)
         pre = self.data_preprocessor
         mean = getattr(pre, 'mean', None)
         if getattr(pre, '_enable_normalize', False) and mean is not None:

@@ -24,6 +24,8 @@ class PartFeatureExtractor(BaseModule):
         backbone (dict): Part CNN config (e.g. mmpretrain ResNet-34 with
             ``out_indices=(3, )``).
         crop_size (int): Side S of the resized crops. Defaults to 112.
+        sampling_ratio (int): RoIAlign samples per bin and axis when
+            cropping (0: adaptive, an average over every source pixel).
         loss (dict): Per-part regression loss on normalised ages.
 
     Shapes:
@@ -33,12 +35,14 @@ class PartFeatureExtractor(BaseModule):
     def __init__(self,
                  backbone: dict,
                  crop_size: int = 112,
+                 sampling_ratio: int = 0,
                  loss: dict = dict(
                      _scope_='mmdet', type='L1Loss', loss_weight=1.0),
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.crop_size = crop_size
+        self.sampling_ratio = sampling_ratio
         self.feat_dim = int(getattr(self.backbone, 'feat_dim'))
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.age_fc = nn.Linear(self.feat_dim, 1)

@@ -121,14 +121,19 @@ def map_boxes(boxes: torch.Tensor, factors: torch.Tensor) -> torch.Tensor:
     return boxes * factors.repeat(1, 2)[:, None, :].to(boxes)
 
 
-def crop_parts(images: List[torch.Tensor], boxes: torch.Tensor,
-               out_size: int) -> torch.Tensor:
+def crop_parts(images: List[torch.Tensor],
+               boxes: torch.Tensor,
+               out_size: int,
+               sampling_ratio: int = 0) -> torch.Tensor:
     """Crop and resize boxes with mmcv's RoIAlign (area-averaged sampling).
 
     Args:
         images (list[Tensor]): N images (C, H_i, W_i), sizes may differ.
         boxes (Tensor): (N, M, 4) boxes in each image's own pixels.
         out_size (int): Output side S.
+        sampling_ratio (int): RoIAlign samples per bin and axis; 0 (default)
+            adapts to the box (``ceil(box / S)``), averaging over all source
+            pixels; a small fixed value is cheaper for large boxes.
 
     Returns:
         Tensor: (N * M, C, S, S) crops, image-major (float32).
@@ -138,11 +143,9 @@ def crop_parts(images: List[torch.Tensor], boxes: torch.Tensor,
         h, w = img.shape[-2:]
         b = clip_boxes(img_boxes.float(), h, w)
         rois = torch.cat([b.new_zeros(b.shape[0], 1), b], dim=1)
-        # sampling_ratio=0: ceil(roi / S) samples per bin, i.e. the crop is
-        # an average over the source pixels, not an aliased subsample.
         crops.append(
-            roi_align(img[None].float(), rois, (out_size, out_size), 1.0, 0,
-                      'avg', True))
+            roi_align(img[None].float(), rois, (out_size, out_size), 1.0,
+                      sampling_ratio, 'avg', True))
     return torch.cat(crops)
 
 
