@@ -3,7 +3,9 @@ import pytest
 import torch
 from mmdet.models.task_modules.prior_generators import AnchorGenerator
 
-from baa_mm.models.utils import (box_iou, crop_parts, map_boxes,
+from mmdet.structures.bbox import bbox_overlaps
+
+from baa_mm.models.utils import (crop_parts, map_boxes,
                                  part_ranking_loss, select_top_parts)
 
 
@@ -26,7 +28,7 @@ def test_top_m_after_nms_are_inside_and_non_overlapping(img):
     assert (boxes >= 0).all() and (boxes <= img).all()
     assert ((boxes[..., 2] - boxes[..., 0]) > 0).all()
     for b in boxes:
-        iou = box_iou(b, b)
+        iou = bbox_overlaps(b, b)
         off_diag = iou[~torch.eye(3, dtype=torch.bool)]
         assert (off_diag <= 0.25 + 1e-6).all()
 

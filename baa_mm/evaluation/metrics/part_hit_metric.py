@@ -5,6 +5,8 @@ from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+import torch
+from mmdet.structures.bbox import bbox_overlaps
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
@@ -28,13 +30,12 @@ def box_hits(boxes: np.ndarray,
     Returns:
         np.ndarray: (P, T) bool, ``intersection / target area >= min_cover``.
     """
-    boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
-    targets = np.asarray(targets, np.float64).reshape(-1, 4)
-    lt = np.maximum(boxes[:, None, :2], targets[None, :, :2])
-    rb = np.minimum(boxes[:, None, 2:], targets[None, :, 2:])
-    inter = np.clip(rb - lt, 0, None).prod(-1)
-    area = np.clip(targets[:, 2:] - targets[:, :2], 1e-9, None).prod(-1)
-    return inter / area[None] >= min_cover
+    boxes = torch.from_numpy(np.asarray(boxes, np.float64).reshape(-1, 4))
+    targets = torch.from_numpy(
+        np.asarray(targets, np.float64).reshape(-1, 4))
+    # mmdet's 'iof': intersection over the first argument's (target's) area
+    cover = bbox_overlaps(targets, boxes, mode='iof').T
+    return (cover >= min_cover).numpy()
 
 
 def centre_hits(boxes: np.ndarray, targets: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
-from .part_ops import (box_iou, clip_boxes, crop_parts, map_boxes,
-                       part_ranking_loss, select_top_parts)
+from .part_ops import (clip_boxes, crop_parts, map_boxes, part_ranking_loss,
+                       select_top_parts)
 
 __all__ = [
-    'box_iou', 'clip_boxes', 'crop_parts', 'map_boxes', 'part_ranking_loss',
+    'clip_boxes', 'crop_parts', 'map_boxes', 'part_ranking_loss',
     'select_top_parts'
 ]

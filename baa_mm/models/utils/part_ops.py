@@ -10,7 +10,7 @@ from mmcv.ops import batched_nms, roi_align
 
 __all__ = [
     'clip_boxes', 'select_top_parts', 'map_boxes', 'crop_parts',
-    'part_ranking_loss', 'box_iou'
+    'part_ranking_loss'
 ]
 
 
@@ -20,18 +20,6 @@ def clip_boxes(boxes: torch.Tensor, height: float,
     x = boxes[..., 0::2].clamp(0, width)
     y = boxes[..., 1::2].clamp(0, height)
     return torch.stack([x[..., 0], y[..., 0], x[..., 1], y[..., 1]], dim=-1)
-
-
-def box_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """IoU of (P, 4) and (Q, 4) boxes → (P, Q)."""
-    area_a = (a[:, 2] - a[:, 0]).clamp(min=0) * (a[:, 3] -
-                                                 a[:, 1]).clamp(min=0)
-    area_b = (b[:, 2] - b[:, 0]).clamp(min=0) * (b[:, 3] -
-                                                 b[:, 1]).clamp(min=0)
-    lt = torch.maximum(a[:, None, :2], b[None, :, :2])
-    rb = torch.minimum(a[:, None, 2:], b[None, :, 2:])
-    inter = (rb - lt).clamp(min=0).prod(-1)
-    return inter / (area_a[:, None] + area_b[None] - inter).clamp(min=1e-6)
 
 
 @torch.no_grad()
