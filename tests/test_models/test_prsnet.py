@@ -3,6 +3,7 @@ import pytest
 import torch
 from mmdet.models.task_modules.prior_generators import AnchorGenerator
 
+from baa_mm.models.utils import map_boxes
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
 from baa_mm.utils import register_all_modules
@@ -171,7 +172,10 @@ def test_crops_use_hr_img_when_present():
     model = _build().eval()
     data = model.data_preprocessor(_batch(n=1, hr=128), False)
     boxes = torch.tensor([[[0., 0., 32., 32.]] * 3])
-    crops = model._crops(data['inputs'], boxes, data['data_samples'])
+    hr_boxes = map_boxes(boxes,
+                         model._hr_factors(data['data_samples'], boxes))
+    crops = model._crops(data['inputs'], boxes, hr_boxes,
+                         data['data_samples'])
     hr = data['data_samples'][0].hr_img
     expected = torch.nn.functional.avg_pool2d(hr[None, :, :64, :64], 4)[0]
     torch.testing.assert_close(
@@ -179,7 +183,8 @@ def test_crops_use_hr_img_when_present():
     # without hr_img the crops come from the (normalised) input
     for s in data['data_samples']:
         del s.hr_img
-    crops_in = model._crops(data['inputs'], boxes, data['data_samples'])
+    crops_in = model._crops(data['inputs'], boxes, hr_boxes,
+                            data['data_samples'])
     inp = data['inputs'][0, :, :32, :32]
     expected_in = torch.nn.functional.avg_pool2d(inp[None], 2)[0]
     torch.testing.assert_close(crops_in[0], expected_in, atol=1e-5, rtol=1e-5)

@@ -24,6 +24,7 @@ from mmengine.config import Config, DictAction
 
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
 
+from baa_mm.models.utils import map_boxes  # noqa: E402
 from baa_mm.registry import MODELS  # noqa: E402
 from baa_mm.structures import BoneAgeDataSample  # noqa: E402
 from baa_mm.utils import register_all_modules  # noqa: E402
@@ -81,7 +82,9 @@ def breakdown(model, data, device: str, repeats: int) -> dict:
             stages['feats'], model._img_shapes(inputs, samples))
 
     def crop():
-        stages['crops'] = model._crops(inputs, stages['sel'][0], samples)
+        boxes = stages['sel'][0]
+        hr_boxes = map_boxes(boxes, model._hr_factors(samples, boxes))
+        stages['crops'] = model._crops(inputs, boxes, hr_boxes, samples)
 
     def parts():
         stages['parts'] = model.part_extractor(stages['crops'],

@@ -133,9 +133,21 @@ class PRSNet(BaseBoneAgeEstimator):
             shapes.append((min(int(sh[0]), h), min(int(sh[1]), w)))
         return shapes
 
+    @staticmethod
+    def _hr_factors(data_samples: Optional[List], boxes: torch.Tensor
+                    ) -> torch.Tensor:
+        """(N, 2) input → full-resolution factors (``hr_factor``, else 1)."""
+        n = boxes.shape[0]
+        factors = [s.metainfo.get('hr_factor', (1., 1.))
+                   for s in data_samples] if data_samples else [(1., 1.)] * n
+        return torch.tensor(factors, dtype=torch.float32,
+                            device=boxes.device)
+
     def _crops(self, inputs: torch.Tensor, boxes: torch.Tensor,
+               hr_boxes: torch.Tensor,
                data_samples: Optional[List]) -> torch.Tensor:
-        """(N*M, C, S, S) normalised crops, from ``hr_img`` when present."""
+        """(N*M, C, S, S) normalised crops: from ``hr_img`` at ``hr_boxes``
+        when every sample has one, else from the inputs at ``boxes``."""
         size = self.part_extractor.crop_size
         ratio = self.part_extractor.sampling_ratio
         has_hr = bool(data_samples) and all('hr_img' in s
@@ -143,15 +155,10 @@ class PRSNet(BaseBoneAgeEstimator):
         if not has_hr:
             return crop_parts(list(inputs), boxes, size,
                               ratio).to(inputs.dtype)
-        factors = torch.tensor(
-            [s.metainfo.get('hr_factor', (1., 1.)) for s in data_samples],
-            dtype=torch.float32,
-            device=boxes.device)
         images = [s.hr_img.to(inputs.device) for s in data_samples]
-        crops = crop_parts(images, map_boxes(boxes, factors), size, ratio)
+        crops = crop_parts(images, hr_boxes, size, ratio)
         pre = self.data_preprocessor
-        mean = getattr(pre, 'mean', None)
-        if getattr(pre, '_enable_normalize', False) and mean is not None:
+        if getattr(pre, '_enable_normalize', False):
             crops = (crops -
                      pre.mean[:crops.shape[1]]) / pre.std[:crops.shape[1]]
         channels = getattr(pre, 'num_channels', crops.shape[1])
@@ -162,10 +169,10 @@ class PRSNet(BaseBoneAgeEstimator):
         return crops
 
     def _run(self,
-                 inputs: torch.Tensor,
-                 data_samples: Optional[List],
-                 sex: Optional[torch.Tensor],
-                 return_relation: bool = False) -> Dict[str, object]:
+             inputs: torch.Tensor,
+             data_samples: Optional[List],
+             sex: Optional[torch.Tensor],
+             return_relation: bool = False) -> Dict[str, object]:
         """Everything the modes need (normalised ages)."""
         out: Dict[str, object] = {}
         if return_relation:
@@ -177,11 +184,15 @@ class PRSNet(BaseBoneAgeEstimator):
         if self.with_selection:
             boxes, part_scores, _ = self.part_selection.select(
                 feats, self._img_shapes(inputs, data_samples))
-            crops = self._crops(inputs, boxes, data_samples)
+            hr_boxes = map_boxes(boxes, self._hr_factors(data_samples, boxes))
+            crops = self._crops(inputs, boxes, hr_boxes, data_samples)
             part_feats, part_ages = self.part_extractor(crops, boxes.shape[1])
             fused.append(part_feats.sum(dim=1).to(fused[0].dtype))
             out.update(
-                boxes=boxes, part_scores=part_scores, part_ages=part_ages)
+                boxes=boxes,
+                hr_boxes=hr_boxes,
+                part_scores=part_scores,
+                part_ages=part_ages)
         out['age'] = self.head.forward_normalised(torch.cat(fused, 1),
                                                   sex).float()
         return out
@@ -226,13 +237,9 @@ class PRSNet(BaseBoneAgeEstimator):
         for i, (sample, age) in enumerate(zip(data_samples, ages)):
             sample.set_pred_age(age)
             if self.with_selection:
-                boxes = out['boxes'][i].detach().cpu()
-                factor = torch.tensor(
-                    sample.metainfo.get('hr_factor', (1., 1.)),
-                    dtype=torch.float32).repeat(2)
                 sample.pred_parts = InstanceData(
-                    bboxes=boxes,
-                    hr_bboxes=boxes * factor,
+                    bboxes=out['boxes'][i].detach().cpu(),
+                    hr_bboxes=out['hr_boxes'][i].detach().cpu(),
                     scores=out['part_scores'][i].detach().cpu(),
                     ages=self._denorm(out['part_ages'][i].detach()).cpu())
             if 'relation_maps' in out:
