@@ -8,7 +8,7 @@ from mmengine.evaluator import Evaluator
 from mmengine.runner import Runner
 
 from baa_mm.registry import DATASETS
-from baa_mm.utils import register_all_modules
+from baa_mm.utils import register_all_modules, reroot_ann_files
 from conftest import REPO, SHARED_DATA
 
 CONFIGS = sorted(
@@ -25,20 +25,6 @@ def _data_root_for(cfg, phantom_root):
         shared = osp.join(SHARED_DATA, 'rsna100')
         return shared if osp.isdir(shared) else None
     return None
-
-
-def _reroot(evaluator, old_root, new_root):
-    items = evaluator if isinstance(evaluator, (list, tuple)) else [evaluator]
-    out = []
-    for item in items:
-        item = dict(item)
-        ann = str(item.get('ann_file', ''))
-        if new_root and old_root and ann.startswith(old_root.rstrip('/') +
-                                                    '/'):
-            item['ann_file'] = osp.join(new_root,
-                                        ann[len(old_root.rstrip('/')) + 1:])
-        out.append(item)
-    return out
 
 
 def _needs_missing_file(evaluator):
@@ -77,7 +63,9 @@ def test_config_loads_and_builds(path, phantom_root, tmp_path):
     for key in ('val_evaluator', 'test_evaluator'):
         # evaluators that read annotation files (COCO metrics) follow the
         # data root, as tools/*.py --data-root makes them do
-        evaluator = _reroot(cfg[key], old_root, root)
+        evaluator = reroot_ann_files(cfg[key], old_root, root)
+        if isinstance(evaluator, dict):
+            evaluator = [evaluator]
         if root is not None or not _needs_missing_file(evaluator):
             Evaluator(evaluator)
     if root is None:

@@ -9,7 +9,8 @@ from mmengine.config import Config
 # Make `import baa_mm` work from a source checkout without installation.
 sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..')))
 
-from baa_mm.utils import init_cpu_process_group  # noqa: E402
+from baa_mm.utils import (init_cpu_process_group,  # noqa: E402
+                          reroot_ann_files)
 
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
@@ -27,18 +28,6 @@ def _set_data_root(dataset_cfg, root: str) -> None:
             _set_data_root(d, root)
 
 
-def _move_ann_files(evaluator_cfg, old_root: str, new_root: str) -> None:
-    """Re-root ``ann_file`` entries of evaluator configs."""
-    items = evaluator_cfg if isinstance(evaluator_cfg, (list, tuple)) \
-        else [evaluator_cfg]
-    prefix = old_root.rstrip('/') + '/'
-    for item in items:
-        if isinstance(item, dict) and str(item.get('ann_file', '')).startswith(
-                prefix):
-            item['ann_file'] = osp.join(new_root,
-                                        item['ann_file'][len(prefix):])
-
-
 def apply_data_root(cfg: Config, data_root: str = None,
                     loaders=DATALOADERS) -> None:
     """Override the data root (``--data-root``) and check that it exists."""
@@ -49,7 +38,9 @@ def apply_data_root(cfg: Config, data_root: str = None,
         # PartHitMetric) follow the new one.
         if old_root:
             for key in ('val_evaluator', 'test_evaluator'):
-                _move_ann_files(cfg.get(key), old_root, data_root)
+                if cfg.get(key) is not None:
+                    cfg[key] = reroot_ann_files(cfg[key], old_root,
+                                                data_root)
         for name in DATALOADERS:
             if cfg.get(name) is not None:
                 _set_data_root(cfg[name]['dataset'], data_root)
