@@ -7,12 +7,11 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose
-from mmengine.runner import load_checkpoint
 
 from baa_mm.datasets.label_file import parse_sex
 from baa_mm.registry import MODELS, TRANSFORMS
 from baa_mm.structures import BoneAgeDataSample
-from baa_mm.utils import mmengine_checkpoint_globals, register_all_modules
+from baa_mm.utils import load_local_checkpoint, register_all_modules
 
 __all__ = ['init_estimator', 'inference_bone_age']
 
@@ -45,10 +44,7 @@ def init_estimator(config: Union[str, Config],
         cfg.merge_from_dict(cfg_options)
     model = MODELS.build(cfg.model)
     if checkpoint is not None:
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
-        with mmengine_checkpoint_globals():
-            load_checkpoint(model, checkpoint, map_location='cpu')
+        load_local_checkpoint(model, checkpoint)
     else:
         model.init_weights()
     model.cfg = cfg

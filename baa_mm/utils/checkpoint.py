@@ -18,12 +18,16 @@ mmengine scheduler that stores a function.
 import builtins
 import contextlib
 import functools
+import os.path as osp
 from typing import Iterator, List, Tuple
 
 import numpy as np
 import torch
 
-__all__ = ['mmengine_checkpoint_globals', 'checkpoint_safe_globals']
+__all__ = [
+    'mmengine_checkpoint_globals', 'checkpoint_safe_globals',
+    'load_local_checkpoint'
+]
 
 
 def _numpy_globals() -> List:
@@ -72,3 +76,23 @@ def mmengine_checkpoint_globals() -> Iterator[None]:
         return
     with safe_globals(list(checkpoint_safe_globals())):
         yield
+
+
+def load_local_checkpoint(model: torch.nn.Module,
+                          path: str,
+                          strict: bool = False,
+                          logger: str = 'current') -> dict:
+    """Load a local mmengine checkpoint into ``model`` on the CPU.
+
+    A missing file is a ``FileNotFoundError`` naming it; loading stays
+    ``weights_only=True`` with :func:`mmengine_checkpoint_globals`.
+
+    Returns:
+        dict: The loaded checkpoint.
+    """
+    from mmengine.runner import load_checkpoint
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'checkpoint not found: {path}')
+    with mmengine_checkpoint_globals():
+        return load_checkpoint(model, path, map_location='cpu',
+                               strict=strict, logger=logger)

@@ -1,15 +1,13 @@
 """Averaging several trained bone-age models (e.g. seeds of one config)."""
 import copy
-import os.path as osp
 from typing import List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
-from mmengine.runner import load_checkpoint
 
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
-from baa_mm.utils import mmengine_checkpoint_globals
+from baa_mm.utils import load_local_checkpoint
 from .base import BaseBoneAgeEstimator
 
 __all__ = ['BoneAgeEnsemble']
@@ -52,17 +50,8 @@ class BoneAgeEnsemble(BaseBoneAgeEstimator):
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.members = nn.ModuleList()
         for cfg, ckpt in zip(models, checkpoints):
-            if not osp.isfile(ckpt):
-                raise FileNotFoundError(f'ensemble checkpoint not found: '
-                                        f'{ckpt}')
             member = MODELS.build(cfg)
-            with mmengine_checkpoint_globals():
-                load_checkpoint(
-                    member,
-                    ckpt,
-                    map_location='cpu',
-                    strict=True,
-                    logger='silent')
+            load_local_checkpoint(member, ckpt, strict=True, logger='silent')
             self.members.append(member)
         self.checkpoints = list(checkpoints)
 
