@@ -8,6 +8,7 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose
 
+from baa_mm.datasets.image_io import to_unit_range
 from baa_mm.datasets.label_file import parse_sex
 from baa_mm.registry import MODELS, TRANSFORMS
 from baa_mm.structures import BoneAgeDataSample
@@ -88,6 +89,7 @@ def inference_bone_age(model: torch.nn.Module,
     if len(sexes) != len(imgs):
         raise ValueError(f'{len(sexes)} sex values for {len(imgs)} images')
     data = dict(inputs=[], data_samples=[])
+    pipelines = {}  # built once per input kind (file / array)
     for i, (img, s) in enumerate(zip(imgs, sexes)):
         results = dict(img_id=str(i))
         if isinstance(img, str):
@@ -96,21 +98,19 @@ def inference_bone_age(model: torch.nn.Module,
             results.update(img_path=img,
                            img_id=osp.splitext(osp.basename(img))[0])
         else:
-            arr = np.asarray(img)
-            if arr.dtype == np.uint8:
-                arr = arr.astype(np.float32) / 255.
-            elif arr.dtype == np.uint16:
-                arr = arr.astype(np.float32) / 65535.
-            results.update(img=arr.astype(np.float32),
-                           img_shape=arr.shape[:2], ori_shape=arr.shape[:2])
+            arr = to_unit_range(np.asarray(img), f'image {i}')
+            results.update(img=arr, img_shape=arr.shape[:2],
+                           ori_shape=arr.shape[:2])
         if s is not None:
             parsed = parse_sex(s)
             if parsed is None:
                 raise ValueError(f'unknown sex {s!r} for image {i}; use '
                                  'M/F, male/female or 1/0')
             results['sex'] = parsed
-        pipeline = _test_pipeline(model.cfg, not isinstance(img, str))
-        packed = pipeline(results)
+        from_array = not isinstance(img, str)
+        if from_array not in pipelines:
+            pipelines[from_array] = _test_pipeline(model.cfg, from_array)
+        packed = pipelines[from_array](results)
         data['inputs'].append(packed['inputs'])
         data['data_samples'].append(packed['data_samples'])
     flags = {f: getattr(model, f) for f in _MAP_FLAGS if hasattr(model, f)}

@@ -24,7 +24,10 @@ from typing import Optional
 import cv2
 import numpy as np
 
-__all__ = ['decode_radiograph', 'decode_dicom', 'is_dicom', 'check_image_file']
+__all__ = [
+    'decode_radiograph', 'decode_dicom', 'is_dicom', 'check_image_file',
+    'to_unit_range'
+]
 
 
 def is_dicom(data: bytes) -> bool:
@@ -205,10 +208,16 @@ def decode_radiograph(data: bytes,
             else img[..., 0]
     if normalize == 'minmax':
         return _minmax(img)
+    return to_unit_range(img, path)
+
+
+def to_unit_range(img: np.ndarray, path: str = '<array>') -> np.ndarray:
+    """Gray pixels to float32 in [0, 1] by their type: 8-bit / 255,
+    16-bit / 65535, floating point clipped to [0, 1]."""
     if img.dtype == np.uint8:
         return img.astype(np.float32) / 255.
     if img.dtype == np.uint16:
         return img.astype(np.float32) / 65535.
-    if img.dtype == np.float32:
-        return np.clip(img, 0, 1)
+    if np.issubdtype(img.dtype, np.floating):
+        return np.clip(img, 0, 1).astype(np.float32)
     raise ValueError(f'{path}: unsupported pixel type {img.dtype}')
