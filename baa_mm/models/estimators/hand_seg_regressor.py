@@ -192,6 +192,15 @@ class HandSegRegressor(BaseBoneAgeEstimator):
             return value.to(inputs)
         return inputs.new_zeros(1, inputs.shape[1], 1, 1)
 
+    @staticmethod
+    def _paste(masks: torch.Tensor, i: int, mask: torch.Tensor) -> None:
+        """Make ``masks[i]`` the (h', w') hand ``mask`` (top-left aligned,
+        cut to the input size; zero elsewhere)."""
+        h, w = masks.shape[-2:]
+        mask = mask[:h, :w].to(masks)
+        masks[i] = 0
+        masks[i, :mask.shape[0], :mask.shape[1]] = mask
+
     def _gt_masks(self, inputs: torch.Tensor,
                   data_samples: Sequence) -> torch.Tensor:
         """(N, H, W) primary ground-truth hand masks (all ones if none)."""
@@ -200,10 +209,8 @@ class HandSegRegressor(BaseBoneAgeEstimator):
         for i, s in enumerate(data_samples):
             k = s.metainfo.get('primary_hand', -1)
             if 'gt_instances' in s and 0 <= k < len(s.gt_instances):
-                m = s.gt_instances.masks[[k]].to_ndarray()[0]
-                mh, mw = m.shape
-                masks[i] = 0
-                masks[i, :mh, :mw] = torch.from_numpy(m).to(inputs)[:h, :w]
+                self._paste(masks, i, torch.from_numpy(
+                    s.gt_instances.masks[[k]].to_ndarray()[0]))
         return masks
 
     def segment(self, inputs: torch.Tensor,
@@ -223,9 +230,7 @@ class HandSegRegressor(BaseBoneAgeEstimator):
             k = choose_hand(inst, self.hand_rule, self.score_thr)
             chosen.append(k)
             if k >= 0:
-                m = inst.masks[k].to(inputs)
-                masks[i] = 0
-                masks[i, :m.shape[0], :m.shape[1]] = m[:h, :w]
+                self._paste(masks, i, inst.masks[k])
         return masks, [p.pred_instances for p in preds], chosen
 
     def mask_inputs(self, inputs: torch.Tensor,
