@@ -98,6 +98,28 @@ def find_image(stem: str, img_dirs: Sequence[str],
     return None
 
 
+def target_size(stem: str, width: int, height: int, img_dirs: Sequence[str],
+                suffix: str) -> Optional[Tuple[int, int]]:
+    """(width, height) the annotation is scaled to: the image's, found in
+    ``img_dirs``, else the annotation's own; None when ``img_dirs`` are given
+    and hold no such image."""
+    if not img_dirs:
+        return width, height
+    img_path = find_image(stem, img_dirs, suffix)
+    return None if img_path is None else image_size(img_path)
+
+
+def _add_image(images: list, annotations: list, img_id: int, file_name: str,
+               width: int, height: int, anns: List[dict],
+               has_mask: bool) -> None:
+    """Append one COCO image and its annotations (ids continue)."""
+    images.append(dict(id=img_id, file_name=file_name, width=width,
+                       height=height, has_mask=has_mask))
+    for ann in anns:
+        annotations.append(dict(id=len(annotations) + 1, image_id=img_id,
+                                **ann))
+
+
 def _rle_for_polygons(polys: List[np.ndarray], holes: List[np.ndarray],
                       h: int, w: int):
     """Merged RLE of polygons minus holes."""
@@ -183,15 +205,14 @@ def convert(ann_dir: str,
         if not sly['polygons']:
             skipped.append(f'{path}: no polygon objects')
             continue
-        w, h = sly['width'], sly['height']
         file_name = stem + img_suffix
-        if img_dirs:
-            img_path = find_image(stem, img_dirs, img_suffix)
-            if img_path is None:
-                skipped.append(f'{path}: no image {file_name} in '
-                               f'{list(img_dirs)}')
-                continue
-            w, h = image_size(img_path)
+        size = target_size(stem, sly['width'], sly['height'], img_dirs,
+                           img_suffix)
+        if size is None:
+            skipped.append(f'{path}: no image {file_name} in '
+                           f'{list(img_dirs)}')
+            continue
+        w, h = size
         sx, sy = w / sly['width'], h / sly['height']
         scale = np.array([sx, sy])
         polys = [_clip(p * scale, w, h) for p in sly['polygons']]
@@ -211,11 +232,7 @@ def convert(ann_dir: str,
             continue
         used_ids.add(img_id)
         stems_done.add(stem)
-        images.append(dict(id=img_id, file_name=file_name, width=w,
-                           height=h, has_mask=True))
-        for ann in anns:
-            annotations.append(dict(id=len(annotations) + 1,
-                                    image_id=img_id, **ann))
+        _add_image(images, annotations, img_id, file_name, w, h, anns, True)
     num_box_only = 0
     if boxes:
         for stem, entry in sorted(
@@ -225,15 +242,14 @@ def convert(ann_dir: str,
                                 kv[0])):
             if stem in stems_done:
                 continue
-            w, h = int(entry['width']), int(entry['height'])
             file_name = stem + img_suffix
-            if img_dirs:
-                img_path = find_image(stem, img_dirs, img_suffix)
-                if img_path is None:
-                    skipped.append(f'{boxes}: boxes of {stem}: no image '
-                                   f'{file_name} in {list(img_dirs)}')
-                    continue
-                w, h = image_size(img_path)
+            size = target_size(stem, int(entry['width']),
+                               int(entry['height']), img_dirs, img_suffix)
+            if size is None:
+                skipped.append(f'{boxes}: boxes of {stem}: no image '
+                               f'{file_name} in {list(img_dirs)}')
+                continue
+            w, h = size
             sx, sy = w / entry['width'], h / entry['height']
             anns = []
             for x, y, bw, bh in entry['bboxes']:
@@ -251,11 +267,8 @@ def convert(ann_dir: str,
                 continue
             img_id = coco_image_id(stem, used_ids)
             used_ids.add(img_id)
-            images.append(dict(id=img_id, file_name=file_name, width=w,
-                               height=h, has_mask=False))
-            for ann in anns:
-                annotations.append(dict(id=len(annotations) + 1,
-                                        image_id=img_id, **ann))
+            _add_image(images, annotations, img_id, file_name, w, h, anns,
+                       False)
             num_box_only += 1
     return dict(
         info=dict(description='hand masks converted from Supervisely by '
