@@ -18,8 +18,6 @@ __all__ = ['init_estimator', 'inference_bone_age']
 
 #: Transforms that need annotations; dropped from the test pipeline.
 _ANNOTATION_TRANSFORMS = ('LoadHandInstances', 'LoadAnnotations')
-#: Switches that make models return their maps for visualisation.
-_MAP_FLAGS = ('return_relation_maps', 'return_attention_maps')
 
 
 def init_estimator(config: Union[str, Config],
@@ -113,13 +111,10 @@ def inference_bone_age(model: torch.nn.Module,
         packed = pipelines[from_array](results)
         data['inputs'].append(packed['inputs'])
         data['data_samples'].append(packed['data_samples'])
-    flags = {f: getattr(model, f) for f in _MAP_FLAGS if hasattr(model, f)}
-    for f in flags:
-        setattr(model, f, with_maps)
+    previous = model.set_return_maps(with_maps)
     try:
         with torch.no_grad():
             out = model.test_step(data)
     finally:
-        for f, v in flags.items():
-            setattr(model, f, v)
+        model.restore_return_maps(previous)
     return out[0] if single else out

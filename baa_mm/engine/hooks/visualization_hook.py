@@ -14,9 +14,9 @@ __all__ = ['BoneAgeVisualizationHook']
 class BoneAgeVisualizationHook(Hook):
     """Draw every ``interval``-th test/val image with the runner's visualiser.
 
-    Before testing it asks the model for its maps (sets
-    ``model.return_relation_maps`` / ``return_attention_maps`` when the model
-    has them). Each sample is drawn over its full-resolution ``hr_img`` when
+    Before testing it asks the model for its maps
+    (``BaseBoneAgeEstimator.set_return_maps``) and restores the setting
+    afterwards. Each sample is drawn over its full-resolution ``hr_img`` when
     the pipeline kept one, else over the network input, and written to
     ``{work_dir}/{timestamp}/{out_dir}/{img_id}.png`` (``out_dir`` absolute:
     used as is).
@@ -37,21 +37,24 @@ class BoneAgeVisualizationHook(Hook):
         self.interval = interval
         self.draw_gt = draw_gt
         self._dir: Optional[str] = None
+        self._previous: dict = {}
 
-    def _enable_maps(self, runner, flag: bool) -> None:
-        model = runner.model.module if is_model_wrapper(runner.model) \
+    @staticmethod
+    def _model(runner):
+        return runner.model.module if is_model_wrapper(runner.model) \
             else runner.model
-        for attr in ('return_relation_maps', 'return_attention_maps'):
-            if hasattr(model, attr):
-                setattr(model, attr, flag)
 
     def before_test(self, runner) -> None:
         self._dir = self.out_dir if osp.isabs(self.out_dir) else osp.join(
             runner.work_dir, runner.timestamp, self.out_dir)
-        self._enable_maps(runner, True)
+        model = self._model(runner)
+        self._previous = model.set_return_maps(True) \
+            if hasattr(model, 'set_return_maps') else {}
 
     def after_test(self, runner) -> None:
-        self._enable_maps(runner, False)
+        model = self._model(runner)
+        if self._previous:
+            model.restore_return_maps(self._previous)
         runner.logger.info(f'drawn predictions saved to {self._dir}')
 
     def after_test_iter(self,

@@ -1,7 +1,7 @@
 """Shared ``forward`` of the bone-age estimators (as mmpretrain's
 ``BaseClassifier``)."""
 from abc import ABCMeta, abstractmethod
-from typing import List, Optional, Union
+from typing import Dict, List, Optional, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -20,7 +20,26 @@ class BaseBoneAgeEstimator(BaseModel, metaclass=ABCMeta):
       ``pred_age`` and the model's extras.
 
     ``sex`` is the (N,) tensor from :class:`BoneAgeDataPreprocessor`.
+
+    Models that can return maps for pictures have one of :attr:`MAP_FLAGS`
+    as a boolean attribute (PRSNet: relation maps; segment-then-regress:
+    attention maps); :meth:`set_return_maps` switches whichever they have.
     """
+
+    MAP_FLAGS = ('return_relation_maps', 'return_attention_maps')
+
+    def set_return_maps(self, flag: bool) -> Dict[str, bool]:
+        """Set every map flag this model has; returns the previous values
+        (for :meth:`restore_return_maps`)."""
+        previous = {f: getattr(self, f) for f in self.MAP_FLAGS
+                    if hasattr(self, f)}
+        for f in previous:
+            setattr(self, f, flag)
+        return previous
+
+    def restore_return_maps(self, previous: Dict[str, bool]) -> None:
+        for f, value in previous.items():
+            setattr(self, f, value)
 
     def forward(self,
                 inputs: torch.Tensor,
