@@ -48,6 +48,9 @@ def main():
         note = ''
         if sample.metainfo.get('fallback'):
             note = f' ({sample.metainfo["fallback"]}: whole image used)'
+        elif 'pred_hand' in sample:
+            note = (f' (hand score {float(sample.pred_hand.scores[0]):.2f}'
+                    f', {int(sample.pred_hand.masks.sum())} mask pixels)')
         print(f'{path}: {float(sample.pred_age):.1f} {unit}{note}')
         if visualizer is not None:
             image = sample.hr_img if 'hr_img' in sample else None

@@ -11,7 +11,7 @@ from conftest import PYTHON, REPO, SHARED_DATA, run_tool
 
 PRS = osp.join(REPO, 'configs/quick_schedules/prsnet_r18_1xb2-2e_phantom-32px.py')
 RAN = osp.join(REPO,
-               'configs/ran/ran-maskrcnn_att92-r18_1xb16-30e_phantom-v2-128px.py')
+               'configs/ran/ran-maskrcnn_att92-r18_1xb16-12e_phantom-v2-128px.py')
 
 
 def test_prsnet_paths_and_arrays(phantom_root):

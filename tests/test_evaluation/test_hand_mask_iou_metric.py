@@ -59,3 +59,40 @@ def test_errors(tmp_path):
     metric = HandMaskIoUMetric(ann_file=_ann(tmp_path))
     with pytest.raises(KeyError, match='7'):
         metric.process({}, [_pred(7, [((0, 0, 1, 1), 0.9)])])
+
+
+def test_pred_hand_in_input_pixels_is_scaled(tmp_path):
+    # the end-to-end model's chosen hand at half the annotation size, with
+    # 2 rows of padding below the image
+    metric = HandMaskIoUMetric(ann_file=_ann(tmp_path), pred_key='pred_hand')
+    mask = np.zeros((1, 10, 16), bool)
+    mask[0, 0:5, 0:5] = True  # -> (0, 0, 10, 10): the primary hand
+    metric.process({}, [dict(img_id='1', img_shape=(8, 16), pred_hand=dict(
+        masks=torch.from_numpy(mask), scores=torch.tensor([0.9])))])
+    # a fallback (no hand: all-ones mask, score 0) is a miss
+    metric.process({}, [dict(img_id='1', img_shape=(8, 16),
+                             fallback='no hand', pred_hand=dict(
+                                 masks=torch.ones(1, 8, 16, dtype=torch.bool),
+                                 scores=torch.ones(1)))])
+    res = metric.compute_metrics(metric.results)
+    assert res['primary_iou'] == pytest.approx(0.5)
+    # the second hand is scored against the chosen mask: 0 both times
+    assert res['mask_iou'] == pytest.approx(1 / 4)
+    # all hands of the end-to-end model: pred_instances in input pixels
+    metric = HandMaskIoUMetric(ann_file=_ann(tmp_path), input_pixels=True)
+    both = np.zeros((2, 10, 16), bool)
+    both[0, 0:5, 0:5] = both[1, 0:5, 10:15] = True
+    metric.process({}, [dict(
+        img_id='1', img_shape=(8, 16), pred_instances=dict(
+            masks=torch.from_numpy(both), scores=torch.tensor([0.9, 0.8])))])
+    res = metric.compute_metrics(metric.results)
+    assert res['mask_iou'] == pytest.approx(1.0)
+    assert res['union_iou'] == pytest.approx(1.0)
+
+
+def test_missing_prediction_and_bad_key(tmp_path):
+    with pytest.raises(ValueError, match='pred_key'):
+        HandMaskIoUMetric(ann_file=_ann(tmp_path), pred_key='masks')
+    metric = HandMaskIoUMetric(ann_file=_ann(tmp_path), pred_key='pred_hand')
+    with pytest.raises(KeyError, match="image 1 has no 'pred_hand'"):
+        metric.process({}, [dict(img_id='1', pred_instances=dict())])

@@ -127,6 +127,14 @@ def test_predict_uses_the_chosen_predicted_mask():
     assert chosen[0] >= 0
     torch.testing.assert_close(masks[0],
                                preds[0].masks[chosen[0]].float())
+    # predict: the chosen hand in pred_hand, every hand in pred_instances
+    out = model(**data, mode='predict')[0]
+    k = len(preds[0])
+    assert out.pred_instances.masks.shape == (k, ) + masks.shape[-2:]
+    torch.testing.assert_close(out.pred_instances.scores, preds[0].scores)
+    torch.testing.assert_close(out.pred_hand.masks[0],
+                               out.pred_instances.masks[chosen[0]])
+    assert out.num_hands == k  # score_thr 0: all count
 
 
 def test_without_segmenter_and_config_errors():

@@ -385,6 +385,28 @@ def test_pseudo_hand_masks_tool(radiograph_folder, capsys):
         assert abs(int(m.sum()) - ann['area']) <= 0.03 * ann['area']
 
 
+def test_pseudo_hand_masks_exclude_and_max(radiograph_folder, capsys):
+    root = radiograph_folder['root']
+    held_out = root / 'held_out'
+    held_out.mkdir()
+    (held_out / '21.json').write_text('{}')  # e.g. an outline folder
+    (root / 'stems.txt').write_text('22\n\n')
+    out = str(root / 'p.json')
+    summary = pseudo_tool.main([
+        radiograph_folder['img_dir'], out, '--no-progress',
+        '--exclude-stems', str(held_out), str(root / 'stems.txt'),
+        '--max-images', '2'])
+    printed = capsys.readouterr().out
+    # 7 files - 2 excluded = 5, of which the first 2 (sorted) are processed
+    assert summary['num_excluded'] == 2 and summary['num_over_max'] == 3
+    assert '2 excluded by --exclude-stems, 3 over --max-images' in printed
+    ids = sorted(COCO(out).getImgIds())
+    assert ids == [23, 24]
+    with pytest.raises(SystemExit, match='neither a folder nor a file'):
+        pseudo_tool.main([radiograph_folder['img_dir'], out,
+                          '--exclude-stems', str(root / 'nowhere')])
+
+
 def test_pseudo_hand_masks_cli_strict(radiograph_folder):
     root = radiograph_folder['root']
     proc = subprocess.run(

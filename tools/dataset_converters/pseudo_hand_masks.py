@@ -27,6 +27,12 @@ output's ``info``; such images get no image entry (an image without
 annotations would be a negative sample for a detector). ``--strict`` exits
 with status 1 when there is any (after writing the output).
 
+``--exclude-stems PATH...`` leaves out images whose stem is the stem of a
+file in one of the folders (e.g. a held-out image folder or a folder of
+Supervisely ``<id>.json`` outlines) or a line of one of the text files;
+``--max-images N`` keeps the first N of the remaining files (sorted names).
+Both counts are printed.
+
 ``--vis-dir DIR`` writes ``DIR/<stem>.png`` per image: the radiograph
 (long side <= ``--vis-size``) with the mask outline in red, the ground-truth
 outline in green when ``--gt-coco`` has the image, and the IoU / the reason of
@@ -42,7 +48,7 @@ import os
 import os.path as osp
 import sys
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import cv2
 import numpy as np
@@ -153,17 +159,44 @@ def list_files(img_dir: str) -> List[str]:
                                                                    n)))
 
 
+def excluded_stems(paths: Sequence[str]) -> set:
+    """Stems named by ``--exclude-stems``: files of folders, lines of text
+    files."""
+    stems: set = set()
+    for path in paths:
+        if osp.isdir(path):
+            stems.update(osp.splitext(n)[0] for n in os.listdir(path)
+                         if not n.startswith('.'))
+        elif osp.isfile(path):
+            with open(path) as f:
+                stems.update(line.strip() for line in f if line.strip())
+        else:
+            raise SystemExit(f'error: --exclude-stems: {path} is neither '
+                             'a folder nor a file')
+    return stems
+
+
 def run(img_dir: str,
         params: dict,
         vis_dir: Optional[str] = None,
         gt_coco: Optional[str] = None,
         epsilon: float = 1.0,
         vis_size: int = 512,
-        progress: bool = True) -> dict:
-    """Mask every file of ``img_dir``; returns the COCO dict and a summary."""
+        progress: bool = True,
+        exclude: Sequence[str] = (),
+        max_images: Optional[int] = None) -> dict:
+    """Mask the files of ``img_dir`` (less the ``exclude`` stems, at most
+    ``max_images``); returns the COCO dict and a summary."""
     files = list_files(img_dir)
     if not files:
         raise SystemExit(f'error: no files in {img_dir}')
+    drop = excluded_stems(exclude)
+    num_excluded = sum(osp.splitext(n)[0] in drop for n in files)
+    files = [n for n in files if osp.splitext(n)[0] not in drop]
+    num_over = 0
+    if max_images is not None and len(files) > max_images:
+        num_over = len(files) - max_images
+        files = files[:max_images]
     gts = _gt_masks(gt_coco) if gt_coco else {}
     if vis_dir:
         os.makedirs(vis_dir, exist_ok=True)
@@ -223,7 +256,8 @@ def run(img_dir: str,
     if bar:
         sys.stdout.write('\n')
     summary = dict(
-        num_files=len(files), num_masked=len(images),
+        num_files=len(files), num_excluded=num_excluded,
+        num_over_max=num_over, num_masked=len(images),
         num_annotations=len(annotations), skipped=skipped, no_mask=no_mask,
         seconds=round(time.perf_counter() - t0, 2))
     if gt_coco:
@@ -238,6 +272,7 @@ def run(img_dir: str,
                   'tools/dataset_converters/pseudo_hand_masks.py)',
                   source=osp.abspath(img_dir),
                   params=dict(PSEUDO_MASK_DEFAULTS, **params),
+                  num_excluded=num_excluded, num_over_max=num_over,
                   skipped=skipped, no_mask=no_mask),
         licenses=[],
         images=images,
@@ -251,6 +286,9 @@ def print_summary(s: dict) -> None:
           f"({s['num_annotations']} components), {len(s['no_mask'])} "
           f"without a mask, {len(s['skipped'])} unreadable "
           f"({s['seconds']}s)")
+    if s.get('num_excluded') or s.get('num_over_max'):
+        print(f"not processed: {s['num_excluded']} excluded by "
+              f"--exclude-stems, {s['num_over_max']} over --max-images")
     for item in s['no_mask']:
         print(f"no mask: {item['file']}: {item['reason']}")
     for item in s['skipped']:
@@ -287,6 +325,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='override pseudo_hand_mask parameters')
     parser.add_argument('--epsilon', type=float, default=1.0,
                         help='polygon simplification in pixels (default 1)')
+    parser.add_argument('--exclude-stems', nargs='+', default=[],
+                        metavar='PATH', help='leave out these image stems '
+                        '(files of folders, lines of text files)')
+    parser.add_argument('--max-images', type=int,
+                        help='process at most N files (sorted names)')
     parser.add_argument('--no-progress', action='store_true')
     parser.add_argument('--strict', action='store_true',
                         help='exit 1 if any file was skipped or unmasked')
@@ -301,7 +344,8 @@ def main(argv=None) -> dict:
     if args.max_components is not None:
         params['max_components'] = args.max_components
     result = run(args.img_dir, params, args.vis_dir, args.gt_coco,
-                 args.epsilon, args.vis_size, not args.no_progress)
+                 args.epsilon, args.vis_size, not args.no_progress,
+                 args.exclude_stems, args.max_images)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     tmp = args.out + '.tmp'
     with open(tmp, 'w') as f:

@@ -26,9 +26,29 @@ class HandMaskIoUMetric(BaseMetric):
     Images without annotated hands are counted in ``num_empty`` and left out
     of the IoUs.
 
+    Predictions are read from ``pred_key``:
+
+    - ``'pred_instances'``: every predicted hand; a standalone mmdet
+      segmenter (masks already rescaled to the original image), or
+      :class:`HandSegRegressor`, which also keeps all its segmenter's hands
+      there (masks in input pixels: set ``input_pixels=True``).
+    - ``'pred_hand'``: the one hand :class:`HandSegRegressor` chose (by its
+      ``hand_rule``; masks in input pixels). A fallback (metainfo
+      ``fallback``: no hand found, an all-ones mask of score 0) counts as a
+      miss. ``mask_iou``/``recall_50`` then score the other annotated hands
+      against that one mask too, so ``primary_iou`` is the number to read.
+
+    Input-pixel masks (``input_pixels=True``, implied by ``'pred_hand'``)
+    are cut to the sample's ``img_shape`` (padding dropped) and scaled to
+    the annotation size with nearest-neighbour sampling, which assumes the
+    test pipeline resized the whole image (as the phantom and RSNA configs
+    do).
+
     Args:
         ann_file (str): COCO instances file with the reference masks.
         score_thr (float): Predictions below it are ignored.
+        pred_key (str): 'pred_instances' or 'pred_hand'.
+        input_pixels (bool): Masks are in network-input pixels.
     """
 
     default_prefix = 'hand_seg'
@@ -36,11 +56,18 @@ class HandMaskIoUMetric(BaseMetric):
     def __init__(self,
                  ann_file: str,
                  score_thr: float = 0.3,
+                 pred_key: str = 'pred_instances',
+                 input_pixels: bool = False,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.ann_file = ann_file
         self.score_thr = score_thr
+        if pred_key not in ('pred_instances', 'pred_hand'):
+            raise ValueError(f"pred_key must be 'pred_instances' or "
+                             f"'pred_hand', got {pred_key!r}")
+        self.pred_key = pred_key
+        self.input_pixels = input_pixels or pred_key == 'pred_hand'
         self._coco: Optional[COCO] = None
 
     @property
@@ -54,12 +81,36 @@ class HandMaskIoUMetric(BaseMetric):
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
-            pred = sample['pred_instances']
+            if self.pred_key not in sample:
+                raise KeyError(f'HandMaskIoUMetric: image '
+                               f"{sample.get('img_id')} has no "
+                               f'{self.pred_key!r} prediction')
+            pred = sample[self.pred_key]
+            img_id = int(sample['img_id'])
             keep = np.asarray(pred['scores']) >= self.score_thr
             masks = np.asarray(pred['masks'])[keep].astype(bool)
             scores = np.asarray(pred['scores'])[keep]
-            self.results.append(self._score(int(sample['img_id']), masks,
-                                            scores))
+            if self.pred_key == 'pred_hand' and sample.get('fallback'):
+                masks, scores = masks[:0], scores[:0]
+            if self.input_pixels and len(masks):
+                masks = self._to_annotation_size(
+                    img_id, masks, sample.get('img_shape'))
+            self.results.append(self._score(img_id, masks, scores))
+
+    def _to_annotation_size(self, img_id: int, masks: np.ndarray,
+                            img_shape) -> np.ndarray:
+        """(K, H, W) input-pixel masks -> (K, h, w) annotation size."""
+        if img_id not in self.coco.imgs:
+            raise KeyError(f'image id {img_id} is not in {self.ann_file}')
+        info = self.coco.imgs[img_id]
+        if img_shape is not None:
+            masks = masks[:, :int(img_shape[0]), :int(img_shape[1])]
+        h, w = masks.shape[1:]
+        rows = np.minimum((np.arange(info['height']) + 0.5) * h
+                          / info['height'], h - 1).astype(int)
+        cols = np.minimum((np.arange(info['width']) + 0.5) * w
+                          / info['width'], w - 1).astype(int)
+        return masks[:, rows][:, :, cols]
 
     def _score(self, img_id: int, masks: np.ndarray,
                scores: np.ndarray) -> dict:

@@ -73,7 +73,9 @@ class HandSegRegressor(BaseBoneAgeEstimator):
 
     ``loss`` returns the detector's losses and ``loss_age``; ``predict``
     fills ``pred_age``, ``pred_hand`` (``masks`` (1, H, W), ``bboxes``,
-    ``scores`` of the chosen hand, input pixels), ``num_hands`` and, with
+    ``scores`` of the chosen hand, input pixels), ``pred_instances`` (every
+    hand the segmenter found: ``masks`` (K, H, W), ``bboxes``, ``scores``),
+    ``num_hands`` and, with
     :attr:`return_attention_maps`, ``attention_maps``.
 
     Args:
@@ -339,6 +341,12 @@ class HandSegRegressor(BaseBoneAgeEstimator):
                         scores=inst.scores[[k]].cpu())
                 sample.num_hands = int(
                     (preds[i].scores >= self.score_thr).sum())
+                # every hand the segmenter found (input pixels), for
+                # segmentation metrics
+                sample.pred_instances = InstanceData(
+                    masks=preds[i].masks.bool().cpu(),
+                    bboxes=preds[i].bboxes.cpu(),
+                    scores=preds[i].scores.cpu())
             if maps is not None:
                 sample.attention_maps = [m[i].cpu() for m in maps]
         return data_samples

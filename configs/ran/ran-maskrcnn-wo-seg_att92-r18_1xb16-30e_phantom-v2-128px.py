@@ -1,3 +1,0 @@
-# Ablation: without the segmenter: regression on the whole image (reported 12 months on tagged images).
-_base_ = ['./ran-maskrcnn_att92-r18_1xb16-30e_phantom-v2-128px.py']
-model = dict(segmenter=None)

@@ -1,0 +1,49 @@
+# The CPU segment-then-regress model on real radiographs (rsna100
+# thumbnails), its Mask R-CNN initialised from the segmenter trained on
+# automatic hand masks (configs/hand_seg/
+# mask-rcnn_r18_fpn_1xb8-4e_rsna100-pseudo-128px.py; train that first) and
+# trained on, together with the regressor, for 2 epochs on the first 3,000
+# training images (about 20 min on 2 CPU cores). A demonstration that the
+# whole pipeline runs on real images, from a thumbnail-trained model to
+# a full-size radiograph (tools/infer.py), not a tuned bone-age model.
+#   python tools/dataset_converters/pseudo_hand_masks.py data/rsna100/train \
+#       data/rsna100/annotations/train_pseudo_hand_masks.json \
+#       --exclude-stems ../shared/data/rsna_fullsize/images \
+#       ../shared/data/rsna_fullsize/annotations/hand_polygons
+_base_ = ['./ran-maskrcnn_att92-r18_1xb16-12e_phantom-v2-128px.py']
+data_root = 'data/rsna100'
+segmenter_checkpoint = ('work_dirs/mask-rcnn_r18_fpn_1xb8-4e_rsna100-pseudo-'
+                        '128px/epoch_4.pth')
+model = dict(
+    segmenter=dict(init_cfg=dict(type='Pretrained',
+                                 checkpoint=segmenter_checkpoint)),
+    head=dict(age_mean=127., age_std=41.))
+img_size = 128
+train_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='LoadHandInstances'),
+    dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
+         keep_ratio=False),
+    dict(_scope_='mmdet', type='RandomFlip', prob=0.5),
+    dict(type='PackBoneAgeInputs'),
+]
+test_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
+         keep_ratio=False),
+    dict(type='PackBoneAgeInputs'),
+]
+train_dataloader = dict(dataset=dict(
+    _delete_=True, type='RSNABoneAgeDataset', data_root=data_root,
+    ann_file='train.csv', data_prefix=dict(img_path='train'),
+    hand_ann_file='annotations/train_pseudo_hand_masks.json',
+    indices=3000, pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(
+    _delete_=True, type='RSNABoneAgeDataset', data_root=data_root,
+    ann_file='val.csv', data_prefix=dict(img_path='val'), test_mode=True,
+    pipeline=test_pipeline))
+test_dataloader = val_dataloader
+# no exact masks for the val images: bone age only
+val_evaluator = dict(_delete_=True, type='BoneAgeMetric')
+test_evaluator = val_evaluator
+train_cfg = dict(max_epochs=2, val_interval=2)

@@ -1,0 +1,173 @@
+# Copyright (c) baa_mm contributors. All rights reserved.
+"""A trained hand segmenter on a folder of radiographs: IoU and a gallery.
+
+Runs an mmdet Mask R-CNN hand segmenter (a ``configs/hand_seg`` config and
+its checkpoint) on every image of ``--img-dir`` through
+:func:`mmdet.apis.inference_detector`, keeps one hand per image with
+:func:`baa_mm.models.estimators.choose_hand` (``--rule``, ``--score-thr``)
+and compares it with the manual outline of that image when ``--poly-dir``
+(Supervisely ``<id>.json``, as in ``../shared/data/rsna_fullsize``) has one.
+Example::
+
+    python tools/analysis_tools/eval_hand_segmenter.py \
+        configs/hand_seg/mask-rcnn_r18_fpn_1xb8-4e_rsna100-pseudo-128px.py \
+        work_dirs/mask-rcnn_r18_fpn_1xb8-4e_rsna100-pseudo-128px/epoch_4.pth \
+        --img-dir ../shared/data/rsna_fullsize/images \
+        --poly-dir ../shared/data/rsna_fullsize/annotations/hand_polygons \
+        --gallery docs/hand_seg_rsna_fullsize.jpg --gallery-num 8
+
+Prints one row per outlined image (IoU, precision, recall at the image's
+full resolution, ms per image) and the mean / median / min IoU, then every
+image where no hand reached the threshold (named, never dropped). The
+gallery tiles the first ``--gallery-num`` images (outlined ones first): the
+predicted hand in red, the manual outline in green, the score and IoU as
+text. ``--csv`` writes all rows, outlined or not.
+"""
+import argparse
+import csv
+import json
+import os
+import os.path as osp
+import sys
+import time
+from typing import Dict, List, Optional
+
+import cv2
+import numpy as np
+
+REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
+sys.path.insert(0, REPO)
+sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
+sys.path.insert(0, osp.join(REPO, 'tools', 'dataset_converters'))
+
+from eval_pseudo_masks import outline_mask, report  # noqa: E402
+from pseudo_hand_masks import draw_overlay, list_files  # noqa: E402
+
+from baa_mm.datasets.image_io import decode_radiograph  # noqa: E402
+
+
+def segment_folder(model, img_dir: str, poly_dir: Optional[str],
+                   rule: str = 'score',
+                   score_thr: float = 0.3) -> List[Dict]:
+    """One row per image file: the chosen hand's mask and, with an
+    outline, its IoU. Unreadable files raise with the file named."""
+    from mmdet.apis import inference_detector
+
+    from baa_mm.models.estimators import choose_hand
+    rows = []
+    for name in list_files(img_dir):
+        path = osp.join(img_dir, name)
+        stem = osp.splitext(name)[0]
+        with open(path, 'rb') as f:
+            try:
+                img = decode_radiograph(f.read(), path)
+            except ValueError as e:
+                raise SystemExit(f'error: {path}: {e}') from e
+        t0 = time.perf_counter()
+        pred = inference_detector(model, path).pred_instances.cpu()
+        ms = (time.perf_counter() - t0) * 1000
+        k = choose_hand(pred, rule, score_thr)
+        mask = pred.masks[k].numpy().astype(bool) if k >= 0 else \
+            np.zeros(img.shape, bool)
+        if mask.shape != img.shape:
+            raise SystemExit(f'error: {path}: mask {mask.shape} vs image '
+                             f'{img.shape}')
+        row = dict(id=stem, set='', height=img.shape[0], width=img.shape[1],
+                   score=float(pred.scores[k]) if k >= 0 else 0.,
+                   num_hands=int((pred.scores >= score_thr).sum()),
+                   iou=None, precision=None, recall=None, ms=ms,
+                   reason='' if k >= 0 else 'no hand',
+                   img=img, mask=mask, gt=None)
+        sly = osp.join(poly_dir, stem + '.json') if poly_dir else None
+        if sly and osp.isfile(sly):
+            with open(sly) as f:
+                gt = outline_mask(json.load(f), *img.shape)
+            inter = int(np.count_nonzero(mask & gt))
+            union = int(np.count_nonzero(mask | gt))
+            row.update(gt=gt, iou=inter / union if union else 1.0,
+                       precision=inter / max(int(mask.sum()), 1),
+                       recall=inter / max(int(gt.sum()), 1))
+        rows.append(row)
+    return rows
+
+
+def gallery(rows: List[Dict], num: int, tile: int = 256,
+            cols: int = 4) -> np.ndarray:
+    """BGR grid of the first ``num`` rows (outlined images first)."""
+    chosen = sorted(rows, key=lambda r: r['gt'] is None)[:num]
+    if not chosen:
+        raise ValueError('gallery: no image')
+    tiles = []
+    for r in chosen:
+        text = f"{r['id']} score {r['score']:.2f}"
+        if r['iou'] is not None:
+            text += f"\nIoU {r['iou']:.3f}"
+        if r['reason']:
+            text += f"\n{r['reason']}"
+        vis = draw_overlay(r['img'], r['mask'] if r['mask'].any() else None,
+                           r['gt'], text, tile)
+        canvas = np.zeros((tile, tile, 3), np.uint8)
+        canvas[:vis.shape[0], :vis.shape[1]] = vis
+        tiles.append(canvas)
+    while len(tiles) % cols:
+        tiles.append(np.zeros_like(tiles[0]))
+    return np.vstack([np.hstack(tiles[i:i + cols])
+                      for i in range(0, len(tiles), cols)])
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='hand segmenter config (mmdet model)')
+    parser.add_argument('checkpoint', help='its trained checkpoint')
+    parser.add_argument('--img-dir', required=True)
+    parser.add_argument('--poly-dir', help='Supervisely <id>.json outlines')
+    parser.add_argument('--rule', default='score',
+                        choices=['score', 'largest', 'leftmost', 'rightmost'])
+    parser.add_argument('--score-thr', type=float, default=0.3)
+    parser.add_argument('--gallery', help='write a grid of overlays here')
+    parser.add_argument('--gallery-num', type=int, default=8)
+    parser.add_argument('--tile', type=int, default=256,
+                        help='gallery tile size in pixels (default 256)')
+    parser.add_argument('--csv', help='write the per-image rows here')
+    parser.add_argument('--device', default='cpu')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    for what, path in (('image folder', args.img_dir),
+                       ('outline folder', args.poly_dir)):
+        if path and not osp.isdir(path):
+            raise SystemExit(f'error: {what} not found: {path}')
+    from mmdet.apis import init_detector
+
+    import baa_mm  # noqa: F401  (registers baa_mm's modules)
+    from baa_mm.utils import load_local_checkpoint
+    model = init_detector(args.config, None, device=args.device)
+    load_local_checkpoint(model, args.checkpoint, strict=True)
+    rows = segment_folder(model, args.img_dir, args.poly_dir, args.rule,
+                          args.score_thr)
+    outlined = [r for r in rows if r['iou'] is not None]
+    stats = report(outlined, f'{args.img_dir} vs outlines') \
+        if args.poly_dir else None
+    missed = [r['id'] for r in rows if r['reason']]
+    print(f'{len(rows)} images, {len(outlined)} with an outline; no hand '
+          f'above {args.score_thr} in {len(missed)}'
+          + (f": {', '.join(missed)}" if missed else ''))
+    if args.gallery:
+        os.makedirs(osp.dirname(osp.abspath(args.gallery)), exist_ok=True)
+        cv2.imwrite(args.gallery, gallery(rows, args.gallery_num, args.tile))
+        print(f'gallery -> {args.gallery}')
+    if args.csv:
+        keys = [k for k in rows[0] if k not in ('img', 'mask', 'gt')]
+        with open(args.csv, 'w', newline='') as f:
+            writer = csv.DictWriter(f, fieldnames=keys, extrasaction='ignore')
+            writer.writeheader()
+            writer.writerows(rows)
+    return dict(stats=stats, num_images=len(rows), missed=missed,
+                rows=[{k: v for k, v in r.items()
+                       if k not in ('img', 'mask', 'gt')} for r in rows])
+
+
+if __name__ == '__main__':
+    main()
