@@ -1,29 +1,60 @@
-# CPU-sized hand segmenter trained on automatic masks of real radiographs
-# (rsna100 thumbnails, 3,000 train / 300 val; the 37 full-size images and
-# the 100 outlined ones are held out), 128 px, 4 epochs (lr / 10 after 3).
-# Its real test is on full-size radiographs against manual outlines:
+# CPU-sized hand segmenter trained on automatic masks of real radiographs:
+# the phantom-v2 segmenter's model and runtime on the rsna100 thumbnails
+# (the first 3,000 of the training masks, 300 val; the 37 full-size images
+# and the 100 outlined ones are held out), 128 px, 4 epochs (lr / 10 after
+# 3; about 27 min on 2 CPU cores). Its real test is on full-size
+# radiographs against manual outlines:
 #   python tools/analysis_tools/eval_hand_segmenter.py CONFIG CKPT \
 #       --img-dir ../shared/data/rsna_fullsize/images \
 #       --poly-dir ../shared/data/rsna_fullsize/annotations/hand_polygons
-_base_ = [
-    '../_base_/models/mask_rcnn_r18_fpn_hand.py',
-    '../_base_/datasets/rsna100_pseudo_hand_seg.py',
-    '../_base_/schedules/sgd_hand_seg_12e.py',
-    '../_base_/default_runtime.py',
+# The masks are made as Wu et al. made theirs (Canny edges on equalised
+# images). Layout (train/ val/ are the thumbnails, linked or in place;
+# annotations/ written by the converter, held-out images excluded; see
+# data/README.md):
+#   data/rsna100/train/ val/ annotations/{train,val}_pseudo_hand_masks.json
+#   python tools/dataset_converters/pseudo_hand_masks.py data/rsna100/train \
+#       data/rsna100/annotations/train_pseudo_hand_masks.json \
+#       --exclude-stems ../shared/data/rsna_fullsize/images \
+#       ../shared/data/rsna_fullsize/annotations/hand_polygons
+# (the same for val/ with --max-images 300). The thumbnails are squashed to
+# 100 x 100, so images are resized to a square without keeping the aspect
+# ratio, which also maps a full-size radiograph onto the training geometry.
+_base_ = ['./mask-rcnn_r18_fpn_1xb8-12e_phantom-v2-256px.py']
+data_root = 'data/rsna100'
+img_scale = (128, 128)
+train_pipeline = [
+    dict(_scope_='mmdet', type='LoadImageFromFile'),
+    dict(_scope_='mmdet', type='LoadAnnotations', with_bbox=True,
+         with_mask=True),
+    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=False),
+    dict(_scope_='mmdet', type='RandomFlip', prob=0.5),
+    dict(_scope_='mmdet', type='PackDetInputs'),
 ]
-default_hooks = dict(
-    checkpoint=dict(save_best='coco/segm_mAP', rule='greater'),
-    logger=dict(interval=50))
-visualizer = dict(_delete_=True, _scope_='mmdet', type='DetLocalVisualizer',
-                  vis_backends=[dict(type='LocalVisBackend')])
-model = dict(
-    roi_head=dict(
-        mask_head=dict(upsample_cfg=dict(type='bilinear', scale_factor=2))),
-    # CPU economy, as in the phantom segmenter
-    train_cfg=dict(
-        rpn_proposal=dict(nms_pre=500, max_per_img=100),
-        rcnn=dict(sampler=dict(num=64))),
-    test_cfg=dict(rpn=dict(max_per_img=50)))
+test_pipeline = [
+    dict(_scope_='mmdet', type='LoadImageFromFile'),
+    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=False),
+    dict(_scope_='mmdet', type='LoadAnnotations', with_bbox=True,
+         with_mask=True),
+    dict(_scope_='mmdet', type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                    'scale_factor')),
+]
+_val = dict(data_root=data_root,
+            ann_file='annotations/val_pseudo_hand_masks.json',
+            data_prefix=dict(img='val/'), pipeline=test_pipeline)
+train_dataloader = dict(dataset=dict(
+    data_root=data_root, ann_file='annotations/train_pseudo_hand_masks.json',
+    data_prefix=dict(img='train/'), pipeline=train_pipeline, indices=3000))
+val_dataloader = dict(dataset=_val)
+test_dataloader = dict(dataset=_val)
+_ann = data_root + '/annotations/val_pseudo_hand_masks.json'
+val_evaluator = [
+    dict(_scope_='mmdet', type='CocoMetric', ann_file=_ann,
+         metric=['bbox', 'segm'], format_only=False),
+    dict(type='HandMaskIoUMetric', ann_file=_ann),
+]
+test_evaluator = val_evaluator
+default_hooks = dict(logger=dict(interval=50))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
          end=200),
@@ -31,5 +62,3 @@ param_scheduler = [
          gamma=0.1)
 ]
 train_cfg = dict(max_epochs=4, val_interval=2)
-# the first 3,000 images of the annotation file
-train_dataloader = dict(dataset=dict(indices=3000))

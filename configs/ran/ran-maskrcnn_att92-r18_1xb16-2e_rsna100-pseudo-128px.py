@@ -16,34 +16,23 @@ segmenter_checkpoint = ('work_dirs/mask-rcnn_r18_fpn_1xb8-4e_rsna100-pseudo-'
                         '128px/epoch_4.pth')
 model = dict(
     segmenter=dict(init_cfg=dict(type='Pretrained',
-                                 checkpoint=segmenter_checkpoint)),
-    head=dict(age_mean=127., age_std=41.))
-img_size = 128
-train_pipeline = [
-    dict(type='LoadRadiograph'),
-    dict(type='LoadHandInstances'),
-    dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
-         keep_ratio=False),
-    dict(_scope_='mmdet', type='RandomFlip', prob=0.5),
-    dict(type='PackBoneAgeInputs'),
-]
+                                 checkpoint=segmenter_checkpoint)))
+# same file names and training pipeline as phantom v2 (train.csv, train/,
+# ...); the val images have no hand masks: bone age only
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
-         keep_ratio=False),
+    dict(_scope_='mmdet', type='Resize', scale=(128, 128), keep_ratio=False),
     dict(type='PackBoneAgeInputs'),
 ]
 train_dataloader = dict(dataset=dict(
-    _delete_=True, type='RSNABoneAgeDataset', data_root=data_root,
-    ann_file='train.csv', data_prefix=dict(img_path='train'),
-    hand_ann_file='annotations/train_pseudo_hand_masks.json',
-    indices=3000, pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(
-    _delete_=True, type='RSNABoneAgeDataset', data_root=data_root,
-    ann_file='val.csv', data_prefix=dict(img_path='val'), test_mode=True,
-    pipeline=test_pipeline))
-test_dataloader = val_dataloader
-# no exact masks for the val images: bone age only
+    data_root=data_root,
+    hand_ann_file='annotations/train_pseudo_hand_masks.json', indices=3000))
+val_dataloader = dict(dataset=dict(data_root=data_root, hand_ann_file=None,
+                                   pipeline=test_pipeline))
+# rsna100 has no labelled test split: test on val
+test_dataloader = dict(dataset=dict(
+    data_root=data_root, ann_file='val.csv', data_prefix=dict(img_path='val'),
+    hand_ann_file=None, pipeline=test_pipeline))
 val_evaluator = dict(_delete_=True, type='BoneAgeMetric')
 test_evaluator = val_evaluator
 train_cfg = dict(max_epochs=2, val_interval=2)
