@@ -2,7 +2,7 @@
 # the phantom-v2 segmenter's model and runtime on the rsna100 thumbnails
 # (the first 3,000 of the training masks, 300 val; the 37 full-size images
 # and the 100 outlined ones are held out), 128 px, 4 epochs (lr / 10 after
-# 3; about 27 min on 2 CPU cores). Its real test is on full-size
+# 3; about 30 min on 2 CPU cores). Its real test is on full-size
 # radiographs against manual outlines:
 #   python tools/analysis_tools/eval_hand_segmenter.py CONFIG CKPT \
 #       --img-dir ../shared/data/rsna_fullsize/images \
