@@ -40,7 +40,7 @@ sys.path.insert(0, REPO)
 sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
 sys.path.insert(0, osp.join(REPO, 'tools', 'dataset_converters'))
 
-from eval_pseudo_masks import outline_mask, report  # noqa: E402
+from eval_pseudo_masks import outline_mask, overlap, report  # noqa: E402
 from pseudo_hand_masks import draw_overlay, list_files  # noqa: E402
 
 from baa_mm.datasets.image_io import decode_radiograph  # noqa: E402
@@ -82,11 +82,7 @@ def segment_folder(model, img_dir: str, poly_dir: Optional[str],
         if sly and osp.isfile(sly):
             with open(sly) as f:
                 gt = outline_mask(json.load(f), *img.shape)
-            inter = int(np.count_nonzero(mask & gt))
-            union = int(np.count_nonzero(mask | gt))
-            row.update(gt=gt, iou=inter / union if union else 1.0,
-                       precision=inter / max(int(mask.sum()), 1),
-                       recall=inter / max(int(gt.sum()), 1))
+            row.update(gt=gt, **overlap(mask, gt))
         rows.append(row)
     return rows
 

@@ -55,6 +55,16 @@ def outline_mask(ann: dict, height: int, width: int) -> np.ndarray:
     return mask
 
 
+def overlap(mask: np.ndarray, gt: np.ndarray) -> Dict[str, float]:
+    """``iou``, ``precision`` (|mask & gt| / |mask|) and ``recall``
+    (|mask & gt| / |gt|) of two boolean masks."""
+    inter = int(np.count_nonzero(mask & gt))
+    union = int(np.count_nonzero(mask | gt))
+    return dict(iou=inter / union if union else 1.0,
+                precision=inter / max(int(mask.sum()), 1),
+                recall=inter / max(int(gt.sum()), 1))
+
+
 def evaluate(poly_dir: str,
              img_dirs: Sequence[str],
              params: dict,
@@ -78,12 +88,8 @@ def evaluate(poly_dir: str,
         mask, info = pseudo_hand_mask(img, return_info=True, **params)
         ms = (time.perf_counter() - t0) * 1000
         gt = outline_mask(ann, *img.shape)
-        inter = int(np.count_nonzero(mask & gt))
-        union = int(np.count_nonzero(mask | gt))
         row = dict(id=stem, set=tag, height=img.shape[0], width=img.shape[1],
-                   iou=inter / union if union else 1.0,
-                   precision=inter / max(int(mask.sum()), 1),
-                   recall=inter / max(int(gt.sum()), 1), ms=ms,
+                   **overlap(mask, gt), ms=ms,
                    plate_passes=info['plate_passes'],
                    reason=info['reason'] or '')
         rows.append(row)

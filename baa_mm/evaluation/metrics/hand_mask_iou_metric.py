@@ -3,6 +3,7 @@ import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from mmdet.structures.mask import BitmapMasks
 from mmengine.evaluator import BaseMetric
 from pycocotools.coco import COCO
 
@@ -97,28 +98,29 @@ class HandMaskIoUMetric(BaseMetric):
                     img_id, masks, sample.get('img_shape'))
             self.results.append(self._score(img_id, masks, scores))
 
-    def _to_annotation_size(self, img_id: int, masks: np.ndarray,
-                            img_shape) -> np.ndarray:
-        """(K, H, W) input-pixel masks -> (K, h, w) annotation size."""
+    def _image_info(self, img_id: int) -> dict:
+        """The annotation file's image entry (a named error if absent)."""
         if img_id not in self.coco.imgs:
             raise KeyError(f'image id {img_id} is not in {self.ann_file}')
-        info = self.coco.imgs[img_id]
+        return self.coco.imgs[img_id]
+
+    def _to_annotation_size(self, img_id: int, masks: np.ndarray,
+                            img_shape) -> np.ndarray:
+        """(K, H, W) input-pixel masks -> (K, h, w) annotation size (mmdet's
+        ``BitmapMasks.resize``, nearest neighbour)."""
+        info = self._image_info(img_id)
         if img_shape is not None:
             masks = masks[:, :int(img_shape[0]), :int(img_shape[1])]
         h, w = masks.shape[1:]
-        rows = np.minimum((np.arange(info['height']) + 0.5) * h
-                          / info['height'], h - 1).astype(int)
-        cols = np.minimum((np.arange(info['width']) + 0.5) * w
-                          / info['width'], w - 1).astype(int)
-        return masks[:, rows][:, :, cols]
+        resized = BitmapMasks(masks.astype(np.uint8), h, w).resize(
+            (info['height'], info['width']))
+        return resized.masks.astype(bool)
 
     def _score(self, img_id: int, masks: np.ndarray,
                scores: np.ndarray) -> dict:
         coco = self.coco
-        if img_id not in coco.imgs:
-            raise KeyError(f'image id {img_id} is not in {self.ann_file}')
+        info = self._image_info(img_id)
         anns = coco.loadAnns(coco.getAnnIds(imgIds=[img_id]))
-        info = coco.imgs[img_id]
         shape = (info['height'], info['width'])
         if len(masks) and masks.shape[1:] != shape:
             raise ValueError(f'image {img_id}: predicted masks '

@@ -326,6 +326,12 @@ class HandSegRegressor(BaseBoneAgeEstimator):
         for i, (sample, age) in enumerate(zip(data_samples, ages)):
             sample.set_pred_age(age)
             if preds is not None:
+                # every hand the segmenter found (input pixels), for
+                # segmentation metrics; the chosen one is a slice of them
+                hands = InstanceData(masks=preds[i].masks.bool().cpu(),
+                                     bboxes=preds[i].bboxes.cpu(),
+                                     scores=preds[i].scores.cpu())
+                sample.pred_instances = hands
                 k = chosen[i]
                 if k < 0:
                     sample.set_metainfo(dict(fallback='no hand'))
@@ -334,19 +340,8 @@ class HandSegRegressor(BaseBoneAgeEstimator):
                                          dtype=torch.bool),
                         scores=torch.zeros(1))
                 else:
-                    inst = preds[i]
-                    sample.pred_hand = InstanceData(
-                        masks=inst.masks[[k]].bool().cpu(),
-                        bboxes=inst.bboxes[[k]].cpu(),
-                        scores=inst.scores[[k]].cpu())
-                sample.num_hands = int(
-                    (preds[i].scores >= self.score_thr).sum())
-                # every hand the segmenter found (input pixels), for
-                # segmentation metrics
-                sample.pred_instances = InstanceData(
-                    masks=preds[i].masks.bool().cpu(),
-                    bboxes=preds[i].bboxes.cpu(),
-                    scores=preds[i].scores.cpu())
+                    sample.pred_hand = hands[[k]]
+                sample.num_hands = int((hands.scores >= self.score_thr).sum())
             if maps is not None:
                 sample.attention_maps = [m[i].cpu() for m in maps]
         return data_samples
