@@ -1,5 +1,7 @@
 """Shared fixtures: small data sets the tests write themselves."""
 import csv
+import json
+import logging
 import os
 import os.path as osp
 import subprocess
@@ -44,6 +46,56 @@ def write_rsna_folder(root: str, n: int = 12, size: int = 48,
     return path
 
 
+def write_hand_coco(img_dir: str, out_file: str) -> str:
+    """A COCO instances file with one ``hand`` per PNG in ``img_dir``.
+
+    The hand is a rectangle polygon over the middle of the image (x from 20 %
+    to 80 %, y from 15 % to 95 %), marked ``primary``; image ids are the
+    numeric file stems (as ``pseudo_hand_masks.py`` writes them).  Returns
+    ``out_file``.
+    """
+    images, annotations = [], []
+    for name in sorted(os.listdir(img_dir)):
+        if not name.endswith('.png'):
+            continue
+        h, w = cv2.imread(osp.join(img_dir, name), cv2.IMREAD_UNCHANGED
+                          ).shape[:2]
+        img_id = int(osp.splitext(name)[0])
+        x1, y1, x2, y2 = 0.2 * w, 0.15 * h, 0.8 * w, 0.95 * h
+        images.append(dict(id=img_id, file_name=name, width=w, height=h))
+        annotations.append(dict(
+            id=len(annotations) + 1, image_id=img_id, category_id=1,
+            segmentation=[[x1, y1, x2, y1, x2, y2, x1, y2]],
+            bbox=[x1, y1, x2 - x1, y2 - y1], area=(x2 - x1) * (y2 - y1),
+            iscrowd=0, primary=True))
+    os.makedirs(osp.dirname(out_file) or '.', exist_ok=True)
+    with open(out_file, 'w') as f:
+        json.dump(dict(images=images, annotations=annotations,
+                       categories=[dict(id=1, name='hand')]), f)
+    return out_file
+
+
+@pytest.fixture
+def mm_log():
+    """Records of what is logged through mmengine's current MMLogger.
+
+    MMLogger does not propagate to the root logger, so pytest's ``caplog``
+    never sees it; this attaches a handler to the logger instance the code
+    under test gets from ``MMLogger.get_current_instance()``.  Yields the
+    list of ``logging.LogRecord``.
+    """
+    from mmengine.logging import MMLogger
+    logger = MMLogger.get_current_instance()
+    records = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+
+
 @pytest.fixture
 def rsna_folder(tmp_path):
     write_rsna_folder(str(tmp_path), layout='train', split='train')
@@ -63,7 +115,8 @@ def phantom_root(tmp_path_factory):
 
 def run_tool(args, cwd=REPO, env=None, timeout=600):
     """Run a command with this interpreter; fail with its output."""
-    full_env = dict(os.environ, PYTHONPATH=REPO, **(env or {}))
+    full_env = dict(os.environ, PYTHONPATH=REPO)
+    full_env.update(env or {})
     proc = subprocess.run(args, cwd=cwd, env=full_env, capture_output=True,
                           text=True, timeout=timeout)
     if proc.returncode != 0:

@@ -7,15 +7,12 @@ Examples:
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..')))
+import cv2
 
-import cv2  # noqa: E402
-
-from baa_mm.apis import inference_bone_age, init_estimator  # noqa: E402
-from baa_mm.datasets.image_io import decode_radiograph  # noqa: E402
-from baa_mm.registry import VISUALIZERS  # noqa: E402
+from baa_mm.apis import inference_bone_age, init_estimator
+from baa_mm.datasets.image_io import decode_radiograph
+from baa_mm.registry import VISUALIZERS
 
 
 def main():

@@ -10,12 +10,13 @@ import argparse
 import os
 import os.path as osp
 
-from _common import apply_data_root, setup_launcher
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from baa_mm.registry import RUNNERS
-from baa_mm.utils import mmengine_checkpoint_globals, register_all_modules
+from baa_mm.engine import mmengine_checkpoint_globals
+from baa_mm.utils import (apply_data_root, close_process_group,
+                          register_all_modules, setup_launcher)
 
 
 def parse_args():
@@ -33,8 +34,9 @@ def parse_args():
     parser.add_argument('--data-root', help='override every dataset data_root')
     parser.add_argument(
         '--show-dir',
-        help='draw predictions (age, PRSNet parts and relation maps) into '
-        'this folder (relative: under work_dir/timestamp)')
+        help='draw predictions (age, selected parts, hand masks and every '
+        'map in pred_maps) into this folder (relative: under '
+        'work_dir/timestamp)')
     parser.add_argument(
         '--show-interval', type=int, default=1,
         help='with --show-dir: draw every N-th batch')
@@ -97,12 +99,16 @@ def main():
     with mmengine_checkpoint_globals():
         metrics = runner.test()
     if runner.rank == 0:
-        unit = runner.test_dataloader.dataset.metainfo.get('age_unit', '')
+        dataset = runner.test_dataloader.dataset
+        unit = dataset.metainfo.get('age_unit', '')
+        # name the evaluated split: some configs evaluate a validation split
+        split = getattr(dataset, 'ann_file', '') or 'test_dataloader'
         summary = ', '.join(f'{k}={v:.3f}' for k, v in metrics.items())
-        print(f'\nTest results ({unit}): {summary}')
+        print(f'\nResults on {split} ({unit}): {summary}')
         mae = metrics.get('bone_age/MAE')
         if mae is not None:
-            print(f'test MAE: {mae:.2f} {unit}')
+            print(f'MAE on {split}: {mae:.2f} {unit}')
+    close_process_group()
 
 
 if __name__ == '__main__':

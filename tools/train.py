@@ -9,12 +9,13 @@ import os
 import os.path as osp
 
 import torch
-from _common import apply_data_root, setup_launcher
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from baa_mm.registry import RUNNERS
-from baa_mm.utils import mmengine_checkpoint_globals, register_all_modules
+from baa_mm.engine import mmengine_checkpoint_globals
+from baa_mm.utils import (apply_data_root, close_process_group,
+                          register_all_modules, setup_launcher)
 
 
 def parse_args():
@@ -106,6 +107,7 @@ def main():
     # Resuming reads the message hub: allow-list its globals (torch>=2.6).
     with mmengine_checkpoint_globals():
         runner.train()
+    close_process_group()
 
 
 if __name__ == '__main__':

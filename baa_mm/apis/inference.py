@@ -12,7 +12,8 @@ from baa_mm.datasets.image_io import to_unit_range
 from baa_mm.datasets.label_file import parse_sex
 from baa_mm.registry import MODELS, TRANSFORMS
 from baa_mm.structures import BoneAgeDataSample
-from baa_mm.utils import load_local_checkpoint, register_all_modules
+from baa_mm.engine import load_local_checkpoint
+from baa_mm.utils import register_all_modules
 
 __all__ = ['init_estimator', 'inference_bone_age']
 
@@ -74,12 +75,12 @@ def inference_bone_age(model: torch.nn.Module,
         sex (int | str | list, optional): 1/'M'/'male'/True male,
             0/'F'/'female'/False female, per image or one for all; required
             by models with a sex input.
-        with_maps (bool): Also return relation / attention maps.
+        with_maps (bool): Also return the model's maps (``pred_maps``).
 
     Returns:
         BoneAgeDataSample or a list: ``pred_age`` and whatever the model
-        adds (PRSNet: ``pred_parts``, ``relation_maps``; segment-then-regress:
-        ``pred_hand`` (mask), ``attention_maps``, ``fallback`` metainfo).
+        adds (``pred_maps``: ``{name: (h, w)}`` maps; PRSNet: ``pred_parts``;
+        segment-then-regress: ``pred_hand`` (mask), ``fallback`` metainfo).
     """
     single = isinstance(imgs, (str, np.ndarray))
     imgs = [imgs] if single else list(imgs)
@@ -116,5 +117,5 @@ def inference_bone_age(model: torch.nn.Module,
         with torch.no_grad():
             out = model.test_step(data)
     finally:
-        model.restore_return_maps(previous)
+        model.set_return_maps(previous)
     return out[0] if single else out

@@ -1,3 +1,4 @@
+from .coco_file import coco_anns_by_stem, coco_images_by_stem, load_coco
 from .hand_masks import (PSEUDO_MASK_DEFAULTS, mask_bbox, mask_iou,
                          mask_to_coco_polygons, polygon_to_mask,
                          pseudo_hand_mask, supervisely_to_polygon)
@@ -14,6 +15,7 @@ from .transforms import *  # noqa: F401,F403
 from .wholebody_ct import WholeBodyCTDataset
 
 __all__ = [
+    'load_coco', 'coco_anns_by_stem', 'coco_images_by_stem',
     'RSNABoneAgeDataset', 'WholeBodyCTDataset', 'HandSegDataset',
     'LabelFileError', 'read_label_file', 'parse_sex', 'decode_radiograph',
     'decode_dicom', 'is_dicom', 'check_image_file', 'render_phantom',

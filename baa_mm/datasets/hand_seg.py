@@ -1,4 +1,3 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """Hand instance segmentation dataset (COCO format, one class ``hand``)."""
 from typing import Callable, List, Sequence, Union
 
@@ -84,6 +83,8 @@ class HandSegDataset(CocoDataset):
                     for t in pipeline]
         super().__init__(
             *args, data_prefix=data_prefix, pipeline=pipeline, **kwargs)
+        # metrics read their annotation files under the data root
+        self._metainfo['data_root'] = self.data_root
 
     def parse_data_info(self, raw_data_info: dict) -> dict:
         """Parse one image; count (or box-fill) instances without a mask."""

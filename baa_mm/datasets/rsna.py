@@ -1,5 +1,4 @@
 """RSNA Pediatric Bone Age dataset (and any table + image folder like it)."""
-import json
 import os.path as osp
 from typing import Callable, List, Optional, Sequence, Union
 
@@ -7,6 +6,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
 from baa_mm.registry import DATASETS, TRANSFORMS
+from .coco_file import coco_anns_by_stem, load_coco
 from .image_cache import CachedImageResolver, ImageCacheError, scale_coords
 from .image_io import check_image_file
 from .label_file import LabelFileError, read_label_file
@@ -140,7 +140,8 @@ class RSNABoneAgeDataset(BaseDataset):
             indices=indices,
             serialize_data=serialize_data)
         # Not passed via `metainfo`: mmengine would try to open str values.
-        self._metainfo['age_unit'] = age_unit
+        # data_root: metrics read their annotation files under it.
+        self._metainfo.update(age_unit=age_unit, data_root=data_root)
 
     def _check_row(self, row, img_path: str, seen: dict) -> Optional[str]:
         """Return why a row is bad, or None."""
@@ -167,20 +168,8 @@ class RSNABoneAgeDataset(BaseDataset):
 
     def _attach_hands(self, data_list: List[dict], logger) -> None:
         """Add ``hand_bbox``/``hand_polygons`` from ``hand_ann_file``."""
-        if not osp.isfile(self.hand_ann_file):
-            raise FileNotFoundError(
-                f'hand annotation file not found: {self.hand_ann_file}')
-        with open(self.hand_ann_file) as f:
-            coco = json.load(f)
-        try:
-            stems = {img['id']: osp.splitext(osp.basename(img['file_name']))[0]
-                     for img in coco['images']}
-            by_stem: dict = {}
-            for ann in coco['annotations']:
-                by_stem.setdefault(stems[ann['image_id']], []).append(ann)
-        except (KeyError, TypeError) as e:
-            raise LabelFileError(f'{self.hand_ann_file}: not a COCO instances '
-                                 f'file (missing {e})') from e
+        by_stem = coco_anns_by_stem(
+            load_coco(self.hand_ann_file, 'hand annotation'))
         missing = 0
         for info in data_list:
             anns = by_stem.get(info['img_id'], [])

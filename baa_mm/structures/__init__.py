@@ -1,3 +1,3 @@
-from .bone_age_data_sample import BoneAgeDataSample
+from .bone_age_data_sample import BoneAgeDataSample, fill_pred_ages
 
-__all__ = ['BoneAgeDataSample']
+__all__ = ['BoneAgeDataSample', 'fill_pred_ages']

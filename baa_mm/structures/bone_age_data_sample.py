@@ -1,12 +1,12 @@
 """The data sample that travels from the pipeline to the metric."""
 from numbers import Number
-from typing import Union
+from typing import List, Optional, Union
 
 import numpy as np
 import torch
 from mmengine.structures import BaseDataElement
 
-__all__ = ['BoneAgeDataSample']
+__all__ = ['BoneAgeDataSample', 'fill_pred_ages']
 
 ScalarLike = Union[Number, np.ndarray, torch.Tensor]
 
@@ -58,3 +58,19 @@ class BoneAgeDataSample(BaseDataElement):
     def set_chrono_age(self, value: ScalarLike) -> 'BoneAgeDataSample':
         self.chrono_age = _to_scalar_tensor(value, torch.float32)
         return self
+
+
+def fill_pred_ages(ages: torch.Tensor,
+                   data_samples: Optional[List[BoneAgeDataSample]] = None
+                   ) -> List[BoneAgeDataSample]:
+    """Write (N,) predicted ages into the given data samples (or N new
+    ones) as ``pred_age``; returns the samples."""
+    ages = ages.detach().float().cpu()
+    if data_samples is None:
+        data_samples = [BoneAgeDataSample() for _ in range(len(ages))]
+    if len(data_samples) != len(ages):
+        raise ValueError(f'{len(ages)} predicted ages for '
+                         f'{len(data_samples)} data samples')
+    for sample, age in zip(data_samples, ages):
+        sample.set_pred_age(age)
+    return data_samples

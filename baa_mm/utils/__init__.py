@@ -1,9 +1,8 @@
-from .checkpoint import load_local_checkpoint, mmengine_checkpoint_globals
-from .config import reroot_ann_files
-from .dist import init_cpu_process_group
+from .config import apply_data_root
+from .dist import close_process_group, init_cpu_process_group, setup_launcher
 from .setup_env import register_all_modules
 
 __all__ = [
-    'register_all_modules', 'mmengine_checkpoint_globals',
-    'init_cpu_process_group', 'reroot_ann_files', 'load_local_checkpoint'
+    'register_all_modules', 'init_cpu_process_group', 'setup_launcher',
+    'apply_data_root', 'close_process_group'
 ]

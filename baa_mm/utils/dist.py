@@ -4,7 +4,7 @@ import os
 import torch
 import torch.distributed as dist
 
-__all__ = ['init_cpu_process_group']
+__all__ = ['init_cpu_process_group', 'setup_launcher', 'close_process_group']
 
 
 def init_cpu_process_group(backend: str = 'gloo', timeout_s: int = 1800) -> bool:
@@ -37,3 +37,40 @@ def init_cpu_process_group(backend: str = 'gloo', timeout_s: int = 1800) -> bool
     dist.init_process_group(backend=backend,
                             timeout=datetime.timedelta(seconds=timeout_s))
     return True
+
+
+def setup_launcher(cfg, launcher: str) -> None:
+    """Prepare ``cfg`` (an mmengine Config, changed in place) for a launcher,
+    including CPU-only machines: gloo, a pre-initialised process group and
+    DDP without ``device_ids``.
+
+    Raises:
+        SystemExit: a launcher other than ``pytorch`` without CUDA.
+    """
+    cfg.launcher = launcher
+    if 'LOCAL_RANK' not in os.environ and launcher != 'none':
+        os.environ['LOCAL_RANK'] = '0'
+    if launcher == 'none' or torch.cuda.is_available():
+        return
+    if launcher != 'pytorch':
+        raise SystemExit(f'error: --launcher {launcher} needs CUDA; on CPU '
+                         'use --launcher pytorch (tools/dist_train.sh).')
+    cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
+    init_cpu_process_group('gloo')
+    # DDP on a CPU module must not get device_ids.
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+
+
+def close_process_group() -> None:
+    """Destroy the default process group, if any, before the process ends.
+
+    Leaving a gloo group to the interpreter's shutdown sometimes aborted a
+    rank (``terminate called without an active exception``, exit -6) on
+    these CPUs after a successful run; the tools call this at their end.
+    """
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()

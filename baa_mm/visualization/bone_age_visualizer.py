@@ -43,8 +43,9 @@ class BoneAgeVisualizer(Visualizer):
     age, the segmented hand (``pred_hand``, Wu et al. Fig. 3) and, when the
     sample has ``pred_parts``, the selected part boxes with their rank,
     anchor score and per-part age (PRSNet, Fig. 5). Every map in
-    ``relation_maps`` (PRSNet) or ``attention_maps`` follows as a heat-map
-    panel over the same image (mmengine's ``draw_featmap``).
+    ``pred_maps`` (``{name: (h, w)}``: PRSNet's relation maps, the residual
+    attention network's soft masks, ...) follows as a heat-map panel over
+    the same image (mmengine's ``draw_featmap``), captioned with its name.
 
     Boxes are drawn in the coordinates of ``image``: ``pred_parts.hr_bboxes``
     when the image is the full-resolution ``hr_img``, ``pred_parts.bboxes``
@@ -118,28 +119,30 @@ class BoneAgeVisualizer(Visualizer):
                 bboxes=dict(facecolor='black', alpha=0.6))
         return self.get_image()
 
-    def draw_sample(
-        self,
-        image,
-        sample,
-        draw_gt: bool = True,
-        draw_pred: bool = True,
-        map_keys=('relation_maps', 'attention_maps')
-    ) -> np.ndarray:
+    def _draw_map(self, image: np.ndarray, name: str, fmap) -> np.ndarray:
+        """One heat-map panel of an (h, w) map over ``image``, captioned."""
+        fmap = torch.as_tensor(fmap).float()
+        if fmap.dim() == 2:
+            fmap = fmap[None]
+        panel = self.draw_featmap(
+            fmap, image, channel_reduction='squeeze_mean', alpha=0.5)
+        self.set_image(panel)
+        h, w = panel.shape[:2]
+        self.draw_texts(
+            name, np.array([[2, 2]]), font_sizes=max(8, int(min(h, w) / 25)),
+            colors='w', bboxes=dict(facecolor='black', alpha=0.6))
+        return self.get_image()
+
+    def draw_sample(self,
+                    image,
+                    sample,
+                    draw_gt: bool = True,
+                    draw_pred: bool = True) -> np.ndarray:
         """Render the panels side by side; returns (H, W * P, 3) uint8."""
         image = to_rgb_uint8(image)
         panels = [self._draw_main(image, sample, draw_gt, draw_pred)]
-        for key in map_keys:
-            for fmap in sample.get(key, None) or []:
-                fmap = torch.as_tensor(fmap).float()
-                if fmap.dim() == 2:
-                    fmap = fmap[None]
-                panels.append(
-                    self.draw_featmap(
-                        fmap,
-                        image,
-                        channel_reduction='squeeze_mean',
-                        alpha=0.5))
+        for name, fmap in (sample.get('pred_maps', None) or {}).items():
+            panels.append(self._draw_map(image, name, fmap))
         return np.concatenate(panels, axis=1)
 
     @master_only

@@ -3,7 +3,7 @@
 # About 5 minutes on 2 CPU cores.
 _base_ = [
     '../_base_/models/baseline_r18.py',
-    '../_base_/datasets/phantom_bone_age.py',
+    '../_base_/datasets/phantom_bone-age_128px.py',
     '../_base_/schedules/adamw_onecycle_30e.py',
     '../_base_/default_runtime.py',
 ]

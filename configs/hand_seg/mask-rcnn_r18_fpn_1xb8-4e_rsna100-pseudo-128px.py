@@ -47,10 +47,10 @@ train_dataloader = dict(dataset=dict(
     data_prefix=dict(img='train/'), pipeline=train_pipeline, indices=3000))
 val_dataloader = dict(dataset=_val)
 test_dataloader = dict(dataset=_val)
-_ann = data_root + '/annotations/val_pseudo_hand_masks.json'
+_ann = 'annotations/val_pseudo_hand_masks.json'
 val_evaluator = [
-    dict(_scope_='mmdet', type='CocoMetric', ann_file=_ann,
-         metric=['bbox', 'segm'], format_only=False),
+    dict(type='HandCocoMetric', ann_file=_ann, metric=['bbox', 'segm'],
+         format_only=False),
     dict(type='HandMaskIoUMetric', ann_file=_ann),
 ]
 test_evaluator = val_evaluator

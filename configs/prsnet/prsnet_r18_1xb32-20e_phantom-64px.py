@@ -4,7 +4,7 @@
 # (prsnet, -wo-selection, -wo-relation, -baseline) share everything else.
 _base_ = [
     '../_base_/models/prsnet_r34.py',
-    '../_base_/datasets/phantom_hr_bone_age.py',
+    '../_base_/datasets/phantom-hr_bone-age-parts_64px.py',
     '../_base_/schedules/adamw_onecycle_30e.py',
     '../_base_/default_runtime.py',
 ]
@@ -18,9 +18,9 @@ optim_wrapper = dict(type='Bf16OptimWrapper')
 train_cfg = dict(max_epochs=20, val_interval=5)
 default_hooks = dict(logger=dict(interval=20))
 # Test: MAE and how often the selected parts cover the phantom's informative
-# regions (carpals, epiphyses) vs randomly placed boxes of the same sizes.
+# regions (carpals, epiphyses) vs randomly placed boxes of the same sizes
+# (the annotation file is read under the test set's data_root).
 test_evaluator = [
     dict(type='BoneAgeMetric'),
-    dict(type='PartHitMetric',
-         ann_file='data/phantom_hr/annotations/test_hand_masks.json'),
+    dict(type='PartHitMetric', ann_file='annotations/test_hand_masks.json'),
 ]

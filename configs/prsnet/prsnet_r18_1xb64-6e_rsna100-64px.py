@@ -7,7 +7,7 @@
 #       --data-root ../shared/data/rsna100
 _base_ = [
     '../_base_/models/prsnet_r34.py',
-    '../_base_/datasets/rsna100_bone_age_64px_parts.py',
+    '../_base_/datasets/rsna100_bone-age-parts_64px.py',
     '../_base_/schedules/adamw_onecycle_30e.py',
     '../_base_/default_runtime.py',
 ]

@@ -7,7 +7,7 @@
 #       --data-root /path/to/rsna
 _base_ = [
     '../_base_/models/prsnet_r34.py',
-    '../_base_/datasets/rsna_bone_age_512.py',
+    '../_base_/datasets/rsna_bone-age-parts_512px.py',
     '../_base_/schedules/sgd_step_100e.py',
     '../_base_/default_runtime.py',
 ]

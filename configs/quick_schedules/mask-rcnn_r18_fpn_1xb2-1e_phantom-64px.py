@@ -24,20 +24,6 @@ val_dataloader = dict(
     **_loader, dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = dict(
     **_loader, dataset=dict(data_root=data_root, pipeline=test_pipeline))
-val_evaluator = [
-    dict(_scope_='mmdet', type='CocoMetric',
-         ann_file=data_root + '/annotations/val_hand_masks.json',
-         metric=['bbox', 'segm']),
-    dict(type='HandMaskIoUMetric',
-         ann_file=data_root + '/annotations/val_hand_masks.json'),
-]
-test_evaluator = [
-    dict(_scope_='mmdet', type='CocoMetric',
-         ann_file=data_root + '/annotations/test_hand_masks.json',
-         metric=['bbox', 'segm']),
-    dict(type='HandMaskIoUMetric',
-         ann_file=data_root + '/annotations/test_hand_masks.json'),
-]
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=4)
 ]

@@ -7,7 +7,7 @@
 #       --data-root /path/to/rsna
 _base_ = [
     '../_base_/models/ran_mask_rcnn_r50_hand.py',
-    '../_base_/datasets/rsna100_bone_age.py',
+    '../_base_/datasets/rsna100_bone-age_128px.py',
     '../_base_/schedules/nesterov_plateau_50e.py',
     '../_base_/default_runtime.py',
 ]

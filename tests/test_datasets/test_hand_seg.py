@@ -1,4 +1,3 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """HandSegDataset: COCO hand masks through an mmdet pipeline."""
 import importlib.util
 import json

@@ -12,8 +12,7 @@ import pytest
 from baa_mm.datasets import RSNABoneAgeDataset, decode_radiograph
 from baa_mm.datasets import image_cache as ic
 from baa_mm.datasets.image_cache import (META_NAME, CachedImageResolver,
-                                         ImageCacheError, build_cache,
-                                         scale_coords)
+                                         ImageCacheError, build_cache)
 from baa_mm.datasets.label_file import LabelFileError
 from conftest import PYTHON, REPO, write_rsna_folder
 from test_image_io import write_dicom
@@ -214,11 +213,11 @@ def test_interrupted_build_leaves_no_partial_file(src, tmp_path,
                 raise KeyboardInterrupt
         return real_replace(a, b)
 
-    monkeypatch.setattr(ic.os, 'replace', replace)
+    monkeypatch.setattr(os, 'replace', replace)
     with pytest.raises(KeyboardInterrupt):
         build_cache(str(src), str(cache), long_side=LONG, progress=False,
                     save_interval=1e9)
-    monkeypatch.setattr(ic.os, 'replace', real_replace)
+    monkeypatch.setattr(os, 'replace', real_replace)
     assert not [p for p in cache.rglob('*') if p.name.endswith('.partial')]
     assert not osp.exists(calls[2])  # never half-written under its name
     meta = json.loads((cache / META_NAME).read_text())
@@ -318,14 +317,33 @@ def test_cli(src, tmp_path):
     assert out.returncode == 2 and 'not found' in out.stderr
 
 
-def test_cli_module_does_not_import_torch():
-    code = ('import sys; sys.path.insert(0, "tools/dataset_converters"); '
-            'from build_cache import load_image_cache; '
-            'm = load_image_cache(); assert callable(m.build_cache); '
-            'assert "torch" not in sys.modules, "torch imported"')
+def test_cache_modules_do_not_import_torch():
+    """The cache code itself is numpy/OpenCV only: imported with stand-ins
+    for its parent packages (whose ``__init__`` import torch), it pulls in
+    neither torch nor mmengine."""
+    code = ('import sys, types\n'
+            'for name in ("baa_mm", "baa_mm.datasets"):\n'
+            '    pkg = types.ModuleType(name)\n'
+            '    pkg.__path__ = [name.replace(".", "/")]\n'
+            '    sys.modules[name] = pkg\n'
+            'from baa_mm.datasets.image_cache import build_cache\n'
+            'assert callable(build_cache)\n'
+            'assert "torch" not in sys.modules, "torch imported"\n'
+            'assert "mmengine" not in sys.modules, "mmengine imported"\n')
     out = subprocess.run([PYTHON, '-c', code], cwd=REPO, capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+
+
+def test_cli_help_uses_the_package():
+    """The tool imports the cache from the installed package, so it runs
+    from any working directory (no sys.path edit, no file-path loading)."""
+    out = subprocess.run(
+        [PYTHON, osp.join(REPO, 'tools', 'dataset_converters',
+                          'build_cache.py'), '--help'],
+        cwd='/', capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert '--long-side' in out.stdout
 
 
 # ----------------------------------------------------------------------------

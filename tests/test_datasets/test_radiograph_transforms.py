@@ -1,9 +1,13 @@
 """Keep-ratio resize + pad, histogram normalisation, crop to the hand."""
+import json
+import logging
+import os.path as osp
+
 import numpy as np
 import pytest
 from mmcv.transforms import Compose
 
-from baa_mm.datasets import RSNABoneAgeDataset
+from baa_mm.datasets import LabelFileError, RSNABoneAgeDataset
 from baa_mm.datasets.transforms import equalize_hist_float, rasterize_polygons
 from baa_mm.registry import TRANSFORMS
 from baa_mm.utils import register_all_modules
@@ -95,7 +99,7 @@ def test_dataset_hands_from_phantom_coco(phantom_root):
 
 
 def test_hand_ann_file_errors_and_missing_count(phantom_root, tmp_path,
-                                                caplog):
+                                                mm_log):
     kw = dict(ann_file='test.csv', data_root=phantom_root,
               data_prefix=dict(img_path='test'))
     with pytest.raises(FileNotFoundError,
@@ -103,11 +107,32 @@ def test_hand_ann_file_errors_and_missing_count(phantom_root, tmp_path,
         RSNABoneAgeDataset(hand_ann_file='nope.json', **kw)
     bad = tmp_path / 'bad.json'
     bad.write_text('{"images": []}')
-    with pytest.raises(Exception, match="bad.json: not a COCO instances "
+    with pytest.raises(LabelFileError, match="bad.json: not a COCO instances "
                        "file .missing 'annotations'."):
         RSNABoneAgeDataset(hand_ann_file=str(bad), **kw)
+    assert not mm_log
     empty = tmp_path / 'empty.json'
     empty.write_text('{"images": [], "annotations": []}')
     ds = RSNABoneAgeDataset(hand_ann_file=str(empty), **kw)
+    assert len(ds) == 8
     assert all(ds.get_data_info(i)['hand_bbox'] is None
                for i in range(len(ds)))
+    assert [r.getMessage() for r in mm_log] == [
+        f'{empty}: 8 of 8 images have no hand annotation']
+    assert mm_log[0].levelno == logging.WARNING
+    # annotations of one image only: the other 7 are counted
+    with open(osp.join(phantom_root, 'annotations',
+                       'test_hand_masks.json')) as f:
+        coco = json.load(f)
+    first = coco['images'][0]
+    coco['annotations'] = [a for a in coco['annotations']
+                           if a['image_id'] == first['id']]
+    one = tmp_path / 'one.json'
+    one.write_text(json.dumps(coco))
+    del mm_log[:]
+    ds = RSNABoneAgeDataset(hand_ann_file=str(one), **kw)
+    with_hand = [ds.get_data_info(i)['img_id'] for i in range(len(ds))
+                 if ds.get_data_info(i)['hand_bbox'] is not None]
+    assert with_hand == [osp.splitext(first['file_name'])[0]]
+    assert [r.getMessage() for r in mm_log] == [
+        f'{one}: 7 of 8 images have no hand annotation']

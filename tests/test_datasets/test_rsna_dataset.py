@@ -1,3 +1,4 @@
+import logging
 import os.path as osp
 
 import cv2
@@ -82,7 +83,7 @@ def test_missing_label_file(tmp_path):
         RSNABoneAgeDataset(ann_file='nope.csv', data_root=str(tmp_path))
 
 
-def test_skip_mode_logs_every_row(tmp_path, caplog):
+def test_skip_mode_logs_every_row(tmp_path, mm_log):
     cfg = _write(tmp_path, 'id,boneage,male\n1,100,True\n2,-1,True\n'
                  '3,50,False\n')
     ds = RSNABoneAgeDataset(on_bad_sample='skip', **cfg)
@@ -90,6 +91,16 @@ def test_skip_mode_logs_every_row(tmp_path, caplog):
     assert len(ds.skipped) == 2
     assert 'line 3: negative age' in ds.skipped[0]
     assert 'line 4: image file not found' in ds.skipped[1]
+    # one warning per bad row (file and line named), then the count
+    warnings = [r.getMessage() for r in mm_log
+                if r.levelno == logging.WARNING]
+    assert len(warnings) == 3
+    assert warnings[0].startswith('skipping ') and \
+        'labels.csv, line 3: negative age -1.0' in warnings[0]
+    assert 'labels.csv, line 4: image file not found' in warnings[1] and \
+        '3.png' in warnings[1]
+    assert warnings[2].endswith(
+        'labels.csv: skipped 2 of 3 rows (on_bad_sample="skip")')
 
 
 def test_sexless_table(tmp_path):

@@ -1,8 +1,10 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
-"""Hand mask helpers, automatic (pseudo) hand masks and the converters.
+"""The hand mask converters (supervisely_to_coco.py, pseudo_hand_masks.py)
+and the pseudo-mask evaluation (eval_pseudo_masks.py).
 
-Synthetic phantoms always; the real RSNA outlines / boxes / radiographs of
-``../shared/data/rsna_fullsize`` when present (skipped otherwise).
+The package functions they use are tested in
+``tests/test_datasets/test_hand_masks``. Synthetic phantoms always; the real
+RSNA outlines / boxes / radiographs of ``../shared/data/rsna_fullsize`` when
+present (skipped otherwise).
 """
 import importlib.util
 import json
@@ -15,10 +17,11 @@ import numpy as np
 import pytest
 from pycocotools.coco import COCO
 
-from baa_mm.datasets.hand_masks import (PSEUDO_MASK_DEFAULTS, mask_bbox,
-                                        mask_iou, mask_to_coco_polygons,
-                                        polygon_to_mask, pseudo_hand_mask,
+from baa_mm.datasets.hand_masks import (mask_bbox, mask_iou,
+                                        mask_to_coco_polygons,
+                                        pseudo_hand_mask,
                                         supervisely_to_polygon)
+from baa_mm.datasets.image_io import decode_radiograph
 from baa_mm.datasets.phantom import render_phantom
 from conftest import PYTHON, REPO, SHARED_DATA
 
@@ -63,174 +66,6 @@ def supervisely_json(mask: np.ndarray) -> dict:
     h, w = mask.shape
     return dict(description='', tags=[], size=dict(height=h, width=w),
                 objects=objects)
-
-
-# ---------------------------------------------------------------------------
-# polygons <-> masks
-# ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize('size', [64, 256])
-def test_polygon_mask_round_trip_phantom(size):
-    for index in range(3):
-        mask = render_phantom(index, 0, size).mask
-        polys = mask_to_coco_polygons(mask)
-        assert polys and all(len(p) >= 6 and len(p) % 2 == 0 for p in polys)
-        back = polygon_to_mask(polys, size, size)
-        assert back.dtype == bool and back.shape == mask.shape
-        assert mask_iou(back, mask) > 0.97
-
-
-def test_polygon_mask_round_trip_small_shapes():
-    mask = np.zeros((40, 50), bool)
-    mask[5:9, 4:7] = True  # 4 x 3 block
-    cv2.circle(mask.view(np.uint8), (30, 25), 8, 1, -1)
-    polys = mask_to_coco_polygons(mask, epsilon=0)
-    assert len(polys) == 2
-    assert mask_iou(polygon_to_mask(polys, 40, 50), mask) > 0.97
-    # the block is exact: its vertices lie on pixel edges
-    block = polygon_to_mask(min(polys, key=len), 40, 50)
-    assert block.sum() == 12 and block[5:9, 4:7].all()
-    assert mask_to_coco_polygons(np.zeros((5, 5), bool)) == []
-    assert len(mask_to_coco_polygons(mask, min_area=20)) == 1  # disc only
-
-
-def test_polygon_to_mask_input_forms():
-    square = [[2, 2], [8, 2], [8, 6], [2, 6]]
-    ref = polygon_to_mask(square, 10, 12)
-    assert ref.sum() == 24 and ref[2:6, 2:8].all()
-    flat = [v for p in square for v in p]
-    assert (polygon_to_mask(flat, 10, 12) == ref).all()
-    assert (polygon_to_mask(np.array(square, float), 10, 12) == ref).all()
-    assert (polygon_to_mask([flat], 10, 12) == ref).all()
-    two = polygon_to_mask([flat, [0, 0, 1, 0, 1, 1, 0, 1]], 10, 12)
-    assert two.sum() == 25
-    with pytest.raises(ValueError, match='>= 3 points'):
-        polygon_to_mask([[1, 1], [2, 2]], 5, 5)
-    with pytest.raises(ValueError, match='no polygon'):
-        polygon_to_mask([], 5, 5)
-    with pytest.raises(ValueError, match='even number'):
-        polygon_to_mask([1, 2, 3, 4, 5, 6, 7], 5, 5)
-
-
-def test_mask_iou_and_bbox():
-    a = np.zeros((4, 4), bool)
-    b = np.zeros((4, 4), bool)
-    assert mask_iou(a, b) == 1.0  # both empty agree
-    a[:2] = True
-    b[1:3] = True
-    assert mask_iou(a, b) == pytest.approx(4 / 12)
-    assert mask_iou(a, a) == 1.0
-    with pytest.raises(ValueError, match='shapes differ'):
-        mask_iou(a, np.zeros((3, 4), bool))
-    assert mask_bbox(b) == [0.0, 1.0, 4.0, 2.0]
-    assert mask_bbox(np.zeros((3, 3))) == [0.0, 0.0, 0.0, 0.0]
-
-
-# ---------------------------------------------------------------------------
-# Supervisely
-# ---------------------------------------------------------------------------
-
-
-def test_supervisely_to_polygon():
-    ann = dict(size=dict(height=20, width=30), objects=[
-        dict(classTitle='bone polygon',
-             points=dict(exterior=[[2, 2], [10, 2], [10, 8]], interior=[])),
-        dict(classTitle='bone polygon', geometryType='polygon',
-             points=dict(exterior=[[0, 0], [9, 0], [9, 9], [0, 9]],
-                         interior=[[[3, 3], [6, 3], [6, 6], [3, 6]]])),
-        dict(classTitle='box', geometryType='rectangle',
-             points=dict(exterior=[[20, 10], [24, 12]], interior=[])),
-        dict(classTitle='bone polygon', geometryType='bitmap',
-             bitmap=dict(data='...'), points=dict(exterior=[])),
-        dict(classTitle='bone polygon', points=dict(exterior=[[1, 1]])),
-    ])
-    out = supervisely_to_polygon(ann)
-    assert (out['height'], out['width']) == (20, 30)
-    assert len(out['polygons']) == 3
-    # integer pixel indices -> COCO coordinates of the pixel centres
-    np.testing.assert_allclose(out['polygons'][0][0], [2.5, 2.5])
-    assert len(out['interiors'][1]) == 1
-    # the rectangle covers pixels 20..24 x 10..12
-    rect = polygon_to_mask(out['polygons'][2], 20, 30)
-    assert rect.sum() == 15 and rect[10:13, 20:25].all()
-    reasons = [r for _, r in out['skipped']]
-    assert any('bitmap' in r for r in reasons)
-    assert any('< 3' in r for r in reasons)
-    only = supervisely_to_polygon(ann, class_titles=['box'])
-    assert len(only['polygons']) == 1 and len(only['skipped']) == 4
-    with pytest.raises(ValueError, match='size'):
-        supervisely_to_polygon(dict(objects=[]))
-    with pytest.raises(ValueError, match='objects'):
-        supervisely_to_polygon(dict(size=dict(height=2, width=2)))
-
-
-# ---------------------------------------------------------------------------
-# pseudo_hand_mask
-# ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize('size', [256, 512])
-def test_pseudo_hand_mask_on_phantoms(size):
-    # measured: IoU 0.955-0.968 per image on these 8 (mean 0.96)
-    ious = []
-    for index in range(8):
-        sample = render_phantom(index, 0, size)
-        mask = pseudo_hand_mask(sample.image)
-        assert mask.shape == sample.mask.shape and mask.dtype == bool
-        ious.append(mask_iou(mask, sample.mask))
-    assert np.mean(ious) > 0.92, ious
-    assert min(ious) > 0.85, ious
-
-
-def test_pseudo_hand_mask_input_types_and_info():
-    sample = render_phantom(1, 0, 256)
-    m8, info = pseudo_hand_mask(sample.image, return_info=True)
-    mf = pseudo_hand_mask(sample.image.astype(np.float32) / 255.)
-    m16 = pseudo_hand_mask(sample.image.astype(np.uint16) * 257)
-    assert (m8 == mf).all() and (m8 == m16).all()
-    assert info['reason'] is None and info['num_components'] == 1
-    assert info['work_shape'] == (384, 384)
-    # a non-square image keeps its aspect ratio in the working image
-    wide = np.pad(sample.image, ((0, 0), (0, 128)), mode='edge')
-    mask, info = pseudo_hand_mask(wide, return_info=True)
-    assert mask.shape == wide.shape and info['work_shape'] == (256, 384)
-    assert mask_iou(mask[:, :256], sample.mask) > 0.85
-
-
-def test_pseudo_hand_mask_two_hands():
-    """Component selection: two clean hand silhouettes side by side."""
-    gt = np.concatenate([render_phantom(0, 0, 256).mask,
-                         render_phantom(4, 0, 256).mask], axis=1)
-    rng = np.random.default_rng(0)
-    img = cv2.GaussianBlur(0.15 + 0.5 * gt.astype(np.float32), (0, 0), 1.)
-    img += rng.normal(0, 0.02, gt.shape).astype(np.float32)
-    one, info1 = pseudo_hand_mask(img, return_info=True)
-    two, info2 = pseudo_hand_mask(img, return_info=True, max_components=2)
-    assert info1['num_components'] == 1 and info2['num_components'] == 2
-    assert mask_iou(two, gt) > 0.85  # measured 0.917
-    assert 0.4 < mask_iou(one, gt) < 0.6
-    # the second component is dropped when it must be as large as the first
-    _, info = pseudo_hand_mask(img, return_info=True, max_components=2,
-                               second_min_ratio=1.5)
-    assert info['num_components'] == 1
-
-
-def test_pseudo_hand_mask_failures_are_explained():
-    mask, info = pseudo_hand_mask(np.full((64, 80), 0.5, np.float32),
-                                  return_info=True)
-    assert not mask.any() and mask.shape == (64, 80)
-    assert 'flat image' in info['reason']
-    mask, info = pseudo_hand_mask(np.zeros((50, 50), np.uint8),
-                                  return_info=True)
-    assert not mask.any() and info['reason']
-    with pytest.raises(ValueError, match='grayscale'):
-        pseudo_hand_mask(np.zeros((8, 8, 3)))
-    with pytest.raises(ValueError, match='unknown pseudo_hand_mask'):
-        pseudo_hand_mask(np.zeros((8, 8)), close=3)
-    with pytest.raises(ValueError, match='equalize'):
-        pseudo_hand_mask(np.zeros((8, 8)), equalize='gamma')
-    assert set(PSEUDO_MASK_DEFAULTS) >= {'work_size', 'max_components'}
 
 
 # ---------------------------------------------------------------------------
@@ -326,6 +161,11 @@ def test_supervisely_to_coco_json_sizes_and_per_object(sly_folder):
 # ---------------------------------------------------------------------------
 
 
+def _pure_red(bgr: np.ndarray) -> np.ndarray:
+    """(H, W) bool: red outline pixels (a gray radiograph has none)."""
+    return (bgr[..., 2] > 200) & (bgr[..., 1] < 80) & (bgr[..., 0] < 80)
+
+
 @pytest.fixture
 def radiograph_folder(tmp_path):
     """4 phantom radiographs (3 PNG + 1 JPEG), a flat image, an empty file
@@ -373,7 +213,22 @@ def test_pseudo_hand_masks_tool(radiograph_folder, capsys):
                                        '24.png', 'flat.png']
     check = cv2.imread(osp.join(vis, '21.png'))
     assert check.shape == (256, 256, 3)
-    assert (check[..., 2] > 200).sum() > 200  # red outline drawn
+    # the red outline lies on the border of the image's pseudo mask
+    path = osp.join(radiograph_folder['img_dir'], '21.png')
+    with open(path, 'rb') as f:
+        mask = pseudo_hand_mask(decode_radiograph(f.read(), path))
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_NONE)
+    outline = np.zeros(mask.shape, np.uint8)
+    cv2.drawContours(outline, contours, -1, 1, 1)
+    outline[:40] = 0  # the text may cover the top rows
+    red = _pure_red(check)
+    assert outline.sum() > 200
+    assert red[outline > 0].mean() > 0.95  # along the whole outline
+    near = cv2.dilate(outline, np.ones((5, 5), np.uint8)) > 0
+    assert red[40:].sum() > 200 and not (red & ~near)[40:].any()
+    # a check image without a mask has no red at all
+    assert not _pure_red(cv2.imread(osp.join(vis, 'flat.png'))).any()
     api = COCO(out)
     assert sorted(api.getImgIds()) == [21, 22, 23, 24]
     assert api.imgs[24]['file_name'] == '24.jpg'

@@ -13,7 +13,7 @@ BASELINE_SMOKE = 'configs/quick_schedules/baseline_r18_1xb2-2e_phantom-64px.py'
 
 
 def _printed_mae(stdout):
-    return float(stdout.split('test MAE:')[1].split()[0])
+    return float(stdout.split('MAE on ')[1].split(':', 1)[1].split()[0])
 
 
 def test_prsnet_r34_entry_point_trains_as_typed(tmp_path):

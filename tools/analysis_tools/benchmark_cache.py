@@ -1,4 +1,3 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """Benchmark reading full-size radiographs vs their resized PNG cache.
 
 Example::
@@ -16,22 +15,22 @@ disk), then ``--passes`` timed passes, alternating raw and cache so that
 background load affects both alike; the median pass is reported.
 
 OpenCV runs single-threaded by default (``--cv-threads 0``), as in mmengine
-dataloader workers. The modules are loaded by file path (no torch import).
+dataloader workers.
 """
 import argparse
 import os
 import os.path as osp
 import statistics
-import sys
 import time
 
 import cv2
 
-sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
-                            'dataset_converters'))
-from build_cache import load_image_cache  # noqa: E402
+from baa_mm.datasets.image_cache import CachedImageResolver, build_cache
+from baa_mm.datasets.image_io import decode_radiograph
 
-DEFAULT_SRC = '/work/shared/data/rsna_fullsize/images'
+#: The full-size radiographs beside the project (never copied into it).
+DEFAULT_SRC = osp.join(osp.dirname(osp.abspath(__file__)), '..', '..', '..',
+                       'shared', 'data', 'rsna_fullsize', 'images')
 
 
 def _load(path: str, decode, target: int):
@@ -79,20 +78,19 @@ def main(argv=None) -> dict:
     if args.passes < 1:
         parser.error('--passes must be at least 1')
     cv2.setNumThreads(args.cv_threads)
-    ic = load_image_cache()
-    decode = ic.decode_radiograph
+    decode = decode_radiograph
     src = osp.abspath(args.src)
     cache = args.cache or osp.join(
         '/tmp', 'baa_mm_cache_bench',
         f'{osp.basename(src.rstrip(os.sep))}_{args.long_side}')
 
-    s = ic.build_cache(src, cache, long_side=args.long_side,
-                       num_workers=args.workers, progress=False)
+    s = build_cache(src, cache, long_side=args.long_side,
+                    num_workers=args.workers, progress=False)
     print(f'cache {cache}: built {s["converted"]}, reused {s["skipped"]}, '
           f'failed {len(s["failed"])} in {s["seconds"]:.1f} s; '
           f'{s["src_bytes"] / 2**20:.1f} MiB -> '
           f'{s["cache_bytes"] / 2**20:.1f} MiB')
-    resolver = ic.CachedImageResolver(cache, src_dir=src)
+    resolver = CachedImageResolver(cache, src_dir=src)
     raw = sorted(osp.join(src, rel) for rel in resolver.files)
     if args.limit:
         raw = raw[:args.limit]

@@ -1,4 +1,3 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """Benchmark the phantom generator (images/s, rendering + PNG + COCO).
 
 Example::
@@ -11,27 +10,21 @@ Rows: ``render_phantom`` alone (no I/O, one process) per style, then
 one row for ``--large-num`` style-v2 images at ``--large-size`` (with the
 largest worker count; ``--large-num 0`` skips it).
 
-Loads the generator by file path (no torch import) and writes into a
-temporary directory that is removed afterwards.
+Writes into a temporary directory that is removed afterwards.
 """
 import argparse
-import os.path as osp
 import shutil
-import sys
 import tempfile
 import time
 
-# The CLI's loader imports the generator without torch/mmengine.
-sys.path.insert(0, osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
-                            'dataset_converters'))
-from generate_phantom import load_generator  # noqa: E402
+from baa_mm.datasets.phantom import generate_phantom_split, render_phantom
 
 
-def _split(gen, num_images, img_size, workers, style):
+def _split(num_images, img_size, workers, style):
     tmp = tempfile.mkdtemp(prefix='phantom_bench_')
     try:
         t0 = time.perf_counter()
-        gen.generate_phantom_split(
+        generate_phantom_split(
             tmp, 'train', num_images, img_size=img_size, seed=0,
             num_workers=workers, style=style)
         return time.perf_counter() - t0
@@ -53,14 +46,13 @@ def main(argv=None) -> dict:
         default=100,
         help='style-v2 images at --large-size (0: skip this row)')
     args = parser.parse_args(argv)
-    gen = load_generator()
 
     # Render only (no I/O), single process.
     n_render = min(200, args.num_images)
     for style in args.styles:
         t0 = time.perf_counter()
         for i in range(n_render):
-            gen.render_phantom(i, 0, args.img_size, style=style)
+            render_phantom(i, 0, args.img_size, style=style)
         dt = time.perf_counter() - t0
         print(f'render_phantom only, style {style}: {n_render / dt:8.1f} '
               f'images/s ({1000 * dt / n_render:.2f} ms/image, '
@@ -69,7 +61,7 @@ def main(argv=None) -> dict:
     results = {}
     for style in args.styles:
         for workers in args.workers:
-            dt = _split(gen, args.num_images, args.img_size, workers, style)
+            dt = _split(args.num_images, args.img_size, workers, style)
             results[(style, args.img_size, workers)] = args.num_images / dt
             print(f'generate_phantom_split, style {style}, '
                   f'{args.num_images} images, {args.img_size}px, '
@@ -77,7 +69,7 @@ def main(argv=None) -> dict:
                   f'({args.num_images / dt:.1f} images/s)')
     if args.large_num > 0:
         workers = max(args.workers)
-        dt = _split(gen, args.large_num, args.large_size, workers, 'v2')
+        dt = _split(args.large_num, args.large_size, workers, 'v2')
         results[('v2', args.large_size, workers)] = args.large_num / dt
         print(f'generate_phantom_split, style v2, {args.large_num} images, '
               f'{args.large_size}px, workers={workers}: {dt:6.2f}s '

@@ -14,20 +14,16 @@ Example:
     python tools/analysis_tools/benchmark_prsnet_latency.py --breakdown
 """
 import argparse
-import os.path as osp
 import statistics
-import sys
 import time
 
 import torch
 from mmengine.config import Config, DictAction
 
-sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
-
-from baa_mm.models.utils import map_boxes  # noqa: E402
-from baa_mm.registry import MODELS  # noqa: E402
-from baa_mm.structures import BoneAgeDataSample  # noqa: E402
-from baa_mm.utils import register_all_modules  # noqa: E402
+from baa_mm.models.utils import map_boxes
+from baa_mm.registry import MODELS
+from baa_mm.structures import BoneAgeDataSample
+from baa_mm.utils import register_all_modules
 
 PRSNET = 'configs/prsnet/prsnet_r34_1xb16-100e_rsna-512px.py'
 BASELINE = 'configs/prsnet/prsnet-baseline_r34_1xb16-100e_rsna-512px.py'

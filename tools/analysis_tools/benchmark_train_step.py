@@ -10,21 +10,17 @@ Example:
         configs/baseline/baseline_r18_1xb64-20e_rsna100-128px.py --batch 64
 """
 import argparse
-import os.path as osp
 import statistics
-import sys
 import time
 
 import torch
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
 
-sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
-
-from baa_mm.engine import Bf16OptimWrapper  # noqa: E402
-from baa_mm.registry import MODELS  # noqa: E402
-from baa_mm.structures import BoneAgeDataSample  # noqa: E402
-from baa_mm.utils import register_all_modules  # noqa: E402
+from baa_mm.engine import Bf16OptimWrapper
+from baa_mm.registry import MODELS
+from baa_mm.structures import BoneAgeDataSample
+from baa_mm.utils import register_all_modules
 
 
 def _batch(n: int, size: int, channels: int) -> dict:

@@ -1,10 +1,9 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """A trained hand segmenter on a folder of radiographs: IoU and a gallery.
 
 Runs an mmdet Mask R-CNN hand segmenter (a ``configs/hand_seg`` config and
 its checkpoint) on every image of ``--img-dir`` through
 :func:`mmdet.apis.inference_detector`, keeps one hand per image with
-:func:`baa_mm.models.estimators.choose_hand` (``--rule``, ``--score-thr``)
+:func:`baa_mm.models.utils.choose_hand` (``--rule``, ``--score-thr``)
 and compares it with the manual outline of that image when ``--poly-dir``
 (Supervisely ``<id>.json``, as in ``../shared/data/rsna_fullsize``) has one.
 Example::
@@ -28,22 +27,17 @@ import csv
 import json
 import os
 import os.path as osp
-import sys
 import time
 from typing import Dict, List, Optional
 
 import cv2
 import numpy as np
 
-REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
-sys.path.insert(0, REPO)
-sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
-sys.path.insert(0, osp.join(REPO, 'tools', 'dataset_converters'))
-
-from eval_pseudo_masks import outline_mask, overlap, report  # noqa: E402
-from pseudo_hand_masks import draw_overlay, list_files  # noqa: E402
-
-from baa_mm.datasets.image_io import decode_radiograph  # noqa: E402
+from baa_mm.datasets.folder import list_folder_files
+from baa_mm.datasets.hand_masks import supervisely_to_mask
+from baa_mm.datasets.image_io import decode_radiograph
+from baa_mm.evaluation.functional import mask_overlap, report_overlaps
+from baa_mm.visualization.mask_overlay import draw_mask_overlay
 
 
 def segment_folder(model, img_dir: str, poly_dir: Optional[str],
@@ -53,9 +47,9 @@ def segment_folder(model, img_dir: str, poly_dir: Optional[str],
     outline, its IoU. Unreadable files raise with the file named."""
     from mmdet.apis import inference_detector
 
-    from baa_mm.models.estimators import choose_hand
+    from baa_mm.models.utils import choose_hand
     rows = []
-    for name in list_files(img_dir):
+    for name in list_folder_files(img_dir):
         path = osp.join(img_dir, name)
         stem = osp.splitext(name)[0]
         with open(path, 'rb') as f:
@@ -81,8 +75,8 @@ def segment_folder(model, img_dir: str, poly_dir: Optional[str],
         sly = osp.join(poly_dir, stem + '.json') if poly_dir else None
         if sly and osp.isfile(sly):
             with open(sly) as f:
-                gt = outline_mask(json.load(f), *img.shape)
-            row.update(gt=gt, **overlap(mask, gt))
+                gt = supervisely_to_mask(json.load(f), *img.shape)
+            row.update(gt=gt, **mask_overlap(mask, gt))
         rows.append(row)
     return rows
 
@@ -100,8 +94,7 @@ def gallery(rows: List[Dict], num: int, tile: int = 256,
             text += f"\nIoU {r['iou']:.3f}"
         if r['reason']:
             text += f"\n{r['reason']}"
-        vis = draw_overlay(r['img'], r['mask'] if r['mask'].any() else None,
-                           r['gt'], text, tile)
+        vis = draw_mask_overlay(r['img'], r['mask'], r['gt'], text, tile)
         canvas = np.zeros((tile, tile, 3), np.uint8)
         canvas[:vis.shape[0], :vis.shape[1]] = vis
         tiles.append(canvas)
@@ -138,13 +131,13 @@ def main(argv=None) -> dict:
     from mmdet.apis import init_detector
 
     import baa_mm  # noqa: F401  (registers baa_mm's modules)
-    from baa_mm.utils import load_local_checkpoint
+    from baa_mm.engine import load_local_checkpoint
     model = init_detector(args.config, None, device=args.device)
     load_local_checkpoint(model, args.checkpoint, strict=True)
     rows = segment_folder(model, args.img_dir, args.poly_dir, args.rule,
                           args.score_thr)
     outlined = [r for r in rows if r['iou'] is not None]
-    stats = report(outlined, f'{args.img_dir} vs outlines') \
+    stats = report_overlaps(outlined, f'{args.img_dir} vs outlines') \
         if args.poly_dir else None
     missed = [r['id'] for r in rows if r['reason']]
     print(f'{len(rows)} images, {len(outlined)} with an outline; no hand '

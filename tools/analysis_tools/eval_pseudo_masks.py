@@ -1,4 +1,3 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """IoU of the automatic hand masks against the manual RSNA hand outlines.
 
 This is the number the project reports for
@@ -21,48 +20,22 @@ separately.
 """
 import argparse
 import csv
+import json
 import os
 import os.path as osp
-import sys
 import time
 from typing import Dict, List, Optional, Sequence
 
-import numpy as np
+import cv2
+
+from baa_mm.datasets.hand_masks import (parse_mask_params, pseudo_hand_mask,
+                                        supervisely_to_mask)
+from baa_mm.datasets.image_io import decode_radiograph
+from baa_mm.evaluation.functional import mask_overlap, report_overlaps
+from baa_mm.visualization.mask_overlay import draw_mask_overlay
 
 REPO = osp.abspath(osp.join(osp.dirname(__file__), '..', '..'))
-sys.path.insert(0, REPO)
-sys.path.insert(0, osp.join(REPO, 'tools', 'dataset_converters'))
-
-from pseudo_hand_masks import draw_overlay, parse_param_overrides  # noqa
-from baa_mm.datasets.hand_masks import (polygon_to_mask,  # noqa: E402
-                                        pseudo_hand_mask,
-                                        supervisely_to_polygon)
-from baa_mm.datasets.image_io import decode_radiograph  # noqa: E402
-
 DEFAULT_ROOT = osp.join(REPO, '..', 'shared', 'data', 'rsna_fullsize')
-
-
-def outline_mask(ann: dict, height: int, width: int) -> np.ndarray:
-    """Rasterise a Supervisely annotation at (height, width) (per-axis
-    scaling from its ``size``); interiors are subtracted."""
-    sly = supervisely_to_polygon(ann)
-    scale = np.array([width / sly['width'], height / sly['height']])
-    mask = polygon_to_mask([p * scale for p in sly['polygons']], height,
-                           width)
-    holes = [q * scale for hs in sly['interiors'] for q in hs]
-    if holes:
-        mask &= ~polygon_to_mask(holes, height, width)
-    return mask
-
-
-def overlap(mask: np.ndarray, gt: np.ndarray) -> Dict[str, float]:
-    """``iou``, ``precision`` (|mask & gt| / |mask|) and ``recall``
-    (|mask & gt| / |gt|) of two boolean masks."""
-    inter = int(np.count_nonzero(mask & gt))
-    union = int(np.count_nonzero(mask | gt))
-    return dict(iou=inter / union if union else 1.0,
-                precision=inter / max(int(mask.sum()), 1),
-                recall=inter / max(int(gt.sum()), 1))
 
 
 def evaluate(poly_dir: str,
@@ -71,7 +44,6 @@ def evaluate(poly_dir: str,
              vis_dir: Optional[str] = None,
              tag: str = '') -> List[Dict]:
     """One row per outline that has an image in ``img_dirs``."""
-    import json
     rows = []
     names = sorted(n for n in os.listdir(poly_dir) if n.endswith('.json'))
     for name in names:
@@ -87,41 +59,18 @@ def evaluate(poly_dir: str,
         t0 = time.perf_counter()
         mask, info = pseudo_hand_mask(img, return_info=True, **params)
         ms = (time.perf_counter() - t0) * 1000
-        gt = outline_mask(ann, *img.shape)
+        gt = supervisely_to_mask(ann, *img.shape)
         row = dict(id=stem, set=tag, height=img.shape[0], width=img.shape[1],
-                   **overlap(mask, gt), ms=ms,
+                   **mask_overlap(mask, gt), ms=ms,
                    plate_passes=info['plate_passes'],
                    reason=info['reason'] or '')
         rows.append(row)
         if vis_dir:
-            import cv2
             os.makedirs(vis_dir, exist_ok=True)
-            cv2.imwrite(
-                osp.join(vis_dir, f'{tag}_{stem}.png'),
-                draw_overlay(img, mask, gt, f"{stem} IoU {row['iou']:.3f}"))
+            text = f"{stem} IoU {row['iou']:.3f}"
+            cv2.imwrite(osp.join(vis_dir, f'{tag}_{stem}.png'),
+                        draw_mask_overlay(img, mask, gt, text))
     return rows
-
-
-def report(rows: List[Dict], title: str) -> Optional[dict]:
-    if not rows:
-        print(f'{title}: no outline has an image here')
-        return None
-    print(f'{title}:')
-    print(f"{'id':>8} {'size':>11} {'IoU':>6} {'prec':>6} {'recall':>6}"
-          f" {'ms':>5}")
-    for r in rows:
-        print(f"{r['id']:>8} {r['width']:>5}x{r['height']:<5} "
-              f"{r['iou']:6.3f} {r['precision']:6.3f} {r['recall']:6.3f} "
-              f"{r['ms']:5.0f} {r['reason']}")
-    ious = np.array([r['iou'] for r in rows])
-    worst = rows[int(ious.argmin())]['id']
-    stats = dict(n=len(rows), mean_iou=float(ious.mean()),
-                 median_iou=float(np.median(ious)),
-                 min_iou=float(ious.min()), worst=worst)
-    print(f"{title}: mean IoU {stats['mean_iou']:.4f}, median "
-          f"{stats['median_iou']:.4f}, min IoU {stats['min_iou']:.4f} "
-          f"({worst}) over {stats['n']} images")
-    return stats
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -153,13 +102,16 @@ def main(argv=None) -> dict:
             raise SystemExit(
                 f'error: {what} not found: {path} (pass --data-root, or '
                 '--poly-dir/--img-dir; see ../shared/data/README.md)')
-    params = parse_param_overrides(args.param)
+    try:
+        params = parse_mask_params(args.param)
+    except ValueError as e:
+        raise SystemExit(f'error: --param: {e}')
     rows = evaluate(poly_dir, [img_dir], params, args.vis_dir, 'full')
-    result = dict(full=report(rows, 'full resolution'))
+    result = dict(full=report_overlaps(rows, 'full resolution'))
     if args.thumb_dirs:
         trows = evaluate(poly_dir, args.thumb_dirs, params, args.vis_dir,
                          'thumb')
-        result['thumbs'] = report(trows, 'thumbnails')
+        result['thumbs'] = report_overlaps(trows, 'thumbnails')
         rows += trows
     if result['full'] is None:
         raise SystemExit(f'error: no outline in {poly_dir} has an image in '

@@ -4,17 +4,13 @@ Example:
     python tools/analysis_tools/mean_predictor_mae.py CONFIG [--data-root DIR]
 """
 import argparse
-import os.path as osp
-import sys
 
 import numpy as np
 from mmengine.config import Config
 
-sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
-
-from baa_mm.evaluation import bone_age_metrics  # noqa: E402
-from baa_mm.registry import DATASETS  # noqa: E402
-from baa_mm.utils import register_all_modules  # noqa: E402
+from baa_mm.evaluation import bone_age_metrics
+from baa_mm.registry import DATASETS
+from baa_mm.utils import register_all_modules
 
 
 def _ages(dataset_cfg) -> np.ndarray:
@@ -41,7 +37,7 @@ def main():
     mean = float(train_ages.mean())
     m = bone_age_metrics(np.full_like(eval_ages, mean), eval_ages)
     print(f'train mean {mean:.2f} over {len(train_ages)} images; '
-          f'mean-predictor MAE on {args.split.split("_")[0]} '
+          f'mean-predictor MAE on {eval_cfg.ann_file} '
           f'({len(eval_ages)} images): {m["MAE"]:.2f}')
 
 

@@ -10,16 +10,13 @@ Example:
         data/rsna/train --decode
 """
 import argparse
-import os.path as osp
 import sys
 
 from mmengine.utils import ProgressBar
 
-sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
-
-from baa_mm.datasets import LabelFileError, decode_radiograph  # noqa: E402
-from baa_mm.registry import DATASETS  # noqa: E402
-from baa_mm.utils import register_all_modules  # noqa: E402
+from baa_mm.datasets import LabelFileError, decode_radiograph
+from baa_mm.registry import DATASETS
+from baa_mm.utils import register_all_modules
 
 
 def parse_args(argv=None):

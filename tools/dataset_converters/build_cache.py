@@ -1,4 +1,3 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """Build (or update) a resized PNG cache of a radiograph folder.
 
 Example::
@@ -15,23 +14,15 @@ with ``CACHE_DIR/cache_meta.json``. Run it again after adding or changing
 images: up-to-date files are skipped, and an interrupted run resumes.
 
 Files that cannot be read are listed at the end and the exit status is 1.
-See ``baa_mm/datasets/image_cache.py`` for the format.
-
-The cache module is loaded by file path so that this script does not import
-``baa_mm.datasets`` (and with it torch).
+See ``docs/image_cache.md`` for the format.
 """
 import argparse
 import logging
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from _package_module import load_package_module  # noqa: E402
-
-
-def load_image_cache():
-    """Load ``baa_mm/datasets/image_cache.py`` without its package."""
-    return load_package_module('datasets/image_cache.py', 'baa_mm_image_cache')
+from baa_mm.datasets.image_cache import (DEFAULT_EXTS, ImageCacheError,
+                                         build_cache)
 
 
 def _mb(n: int) -> str:
@@ -71,7 +62,6 @@ def main(argv=None) -> int:
     logging.basicConfig(
         level=logging.INFO, format='%(levelname)s: %(message)s',
         stream=sys.stderr)
-    ic = load_image_cache()
     if args.long_side < 1:
         print('error: --long-side must be positive', file=sys.stderr)
         return 2
@@ -80,14 +70,14 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return 2
     try:
-        s = ic.build_cache(
+        s = build_cache(
             args.src_dir,
             args.cache_dir,
             long_side=args.long_side,
-            exts=args.exts or ic.DEFAULT_EXTS,
+            exts=args.exts or DEFAULT_EXTS,
             num_workers=args.workers,
             progress=not args.no_progress)
-    except (ValueError, ic.ImageCacheError) as e:
+    except (ValueError, ImageCacheError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 2
     ratio = s['src_bytes'] / s['cache_bytes'] if s['cache_bytes'] else 0.

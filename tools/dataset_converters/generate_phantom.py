@@ -1,4 +1,3 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """Generate the synthetic hand-radiograph phantom dataset.
 
 Example::
@@ -19,16 +18,11 @@ lead markers, text tags) with per-image probabilities ``--p-<name>``, and
         --style v2 --img-size 512 --p-second-hand 0.5 --full-rotation
 
 ``--img-size`` takes a side length or ``WIDTHxHEIGHT`` (e.g. ``320x256``).
-
-The generator module is loaded by file path so that this script does not
-import ``baa_mm.datasets`` (and with it torch / mmengine).
+What the phantoms model and the files written: ``docs/phantom.md``.
 """
 import argparse
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from _package_module import load_package_module  # noqa: E402
+from baa_mm.datasets.phantom import generate_phantom_dataset
 
 #: v2 options exposed as ``--<key with dashes>`` (see DEFAULT_V2_OPTIONS).
 _V2_FLAGS = {
@@ -43,12 +37,6 @@ _V2_FLAGS = {
     "primary's age (else another age, >= 36 months apart)",
     'max_rotation': 'rotation range in degrees (20: as v1, 180: arbitrary)',
 }
-
-
-def load_generator():
-    """Load ``baa_mm/datasets/phantom/generator.py`` without its package."""
-    return load_package_module('datasets/phantom/generator.py',
-                               'baa_mm_phantom_generator')
 
 
 def _img_size(text: str):
@@ -99,7 +87,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='v1: plain phantoms (default, unchanged); v2: with distractors '
         '(markers, tags, rulers, collimation, frames, second hand)')
     v2 = parser.add_argument_group('style v2 options (defaults in '
-                                   'DEFAULT_V2_OPTIONS of the generator)')
+                                   'baa_mm.datasets.phantom.'
+                                   'DEFAULT_V2_OPTIONS)')
     for key, help_text in _V2_FLAGS.items():
         v2.add_argument('--' + key.replace('_', '-'), type=float,
                         default=None, help=help_text)
@@ -122,8 +111,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    gen = load_generator()
-    summary = gen.generate_phantom_dataset(
+    summary = generate_phantom_dataset(
         args.out_root,
         num_train=args.num_train,
         num_val=args.num_val,

@@ -1,4 +1,3 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """Automatic ("pseudo") hand masks for a folder of radiographs -> COCO.
 
 Example::
@@ -11,8 +10,8 @@ Example::
 Every regular, non-hidden file of ``IMG_DIR`` is read with
 :func:`baa_mm.datasets.image_io.decode_radiograph` (PNG, JPEG, TIFF, BMP,
 DICOM) and masked with :func:`baa_mm.datasets.hand_masks.pseudo_hand_mask`
-(the algorithm and its parameters are described there; override any of them
-with ``--param KEY=VALUE``).
+(the algorithm and its parameters are described in ``docs/hand_masks.md``;
+override any of them with ``--param KEY=VALUE``).
 
 Output: a COCO instances file with category ``hand``: one image entry per
 image that got a mask (``id`` = the numeric file stem, else a running
@@ -42,46 +41,23 @@ against the ground truth (union of its annotations); ground-truth images
 without a pseudo mask count as IoU 0.
 """
 import argparse
-import ast
 import json
 import os
 import os.path as osp
 import sys
 import time
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
 
-sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
-
-from baa_mm.datasets.hand_masks import (PSEUDO_MASK_DEFAULTS,  # noqa: E402
-                                        coco_image_id, mask_iou,
-                                        mask_to_coco_polygons,
-                                        polygon_to_mask, pseudo_hand_mask)
-from baa_mm.datasets.image_io import decode_radiograph  # noqa: E402
-
-
-def parse_param_overrides(items) -> dict:
-    """``['close_size=13', 'equalize=hist']`` -> ``{'close_size': 13, ...}``.
-
-    Values are Python literals when they parse as one, else strings. Unknown
-    keys raise ``SystemExit`` naming the known ones.
-    """
-    params = {}
-    for item in items or []:
-        if '=' not in item:
-            raise SystemExit(f'error: --param expects KEY=VALUE, got {item!r}')
-        key, value = item.split('=', 1)
-        key = key.strip()
-        if key not in PSEUDO_MASK_DEFAULTS:
-            raise SystemExit(f'error: unknown parameter {key!r}; known: '
-                             f'{", ".join(sorted(PSEUDO_MASK_DEFAULTS))}')
-        try:
-            params[key] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[key] = value
-    return params
+from baa_mm.datasets.folder import list_folder_files
+from baa_mm.datasets.hand_masks import (PSEUDO_MASK_DEFAULTS, coco_image_id,
+                                        mask_iou, mask_to_coco_polygons,
+                                        parse_mask_params, polygon_to_mask,
+                                        pseudo_hand_mask)
+from baa_mm.datasets.image_io import decode_radiograph
+from baa_mm.visualization.mask_overlay import draw_mask_overlay
 
 
 def _gt_masks(gt_file: str) -> Dict[str, tuple]:
@@ -123,42 +99,6 @@ def gt_mask_for(entry: tuple, shape) -> Optional[np.ndarray]:
     return gt
 
 
-def draw_overlay(img: np.ndarray, mask: Optional[np.ndarray],
-                 gt: Optional[np.ndarray], text: str,
-                 max_size: int = 512) -> np.ndarray:
-    """BGR check image: mask outline red, ground truth green, text."""
-    h, w = img.shape
-    s = min(1.0, max_size / max(h, w))
-    size = (max(1, round(w * s)), max(1, round(h * s)))
-    gray = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
-    vis = cv2.cvtColor(cv2.resize(gray, size, interpolation=cv2.INTER_AREA),
-                       cv2.COLOR_GRAY2BGR)
-    for m, color, thick in ((gt, (0, 200, 0), 1), (mask, (0, 0, 255), 2)):
-        if m is None or not m.any():
-            continue
-        small = cv2.resize(m.astype(np.uint8), size,
-                           interpolation=cv2.INTER_NEAREST)
-        contours, _ = cv2.findContours(small, cv2.RETR_EXTERNAL,
-                                       cv2.CHAIN_APPROX_NONE)
-        cv2.drawContours(vis, contours, -1, color, thick)
-    scale = max(0.35, size[0] / 700)
-    for dy, line in enumerate(text.split('\n')):
-        org = (4, int(16 * scale * (dy + 1)) + 2)
-        cv2.putText(vis, line, org, cv2.FONT_HERSHEY_SIMPLEX, scale,
-                    (0, 0, 0), 3, cv2.LINE_AA)
-        cv2.putText(vis, line, org, cv2.FONT_HERSHEY_SIMPLEX, scale,
-                    (0, 255, 255), 1, cv2.LINE_AA)
-    return vis
-
-
-def list_files(img_dir: str) -> List[str]:
-    if not osp.isdir(img_dir):
-        raise SystemExit(f'error: image folder not found: {img_dir}')
-    return sorted(n for n in os.listdir(img_dir)
-                  if not n.startswith('.') and osp.isfile(osp.join(img_dir,
-                                                                   n)))
-
-
 def excluded_stems(paths: Sequence[str]) -> set:
     """Stems named by ``--exclude-stems``: files of folders, lines of text
     files."""
@@ -176,6 +116,45 @@ def excluded_stems(paths: Sequence[str]) -> set:
     return stems
 
 
+def select_files(img_dir: str, exclude: Sequence[str],
+                 max_images: Optional[int]) -> Tuple[List[str], int, int]:
+    """The file names to mask, how many were excluded by stem and how many
+    are over ``max_images``."""
+    try:
+        files = list_folder_files(img_dir)
+    except FileNotFoundError as e:
+        raise SystemExit(f'error: {e}')
+    if not files:
+        raise SystemExit(f'error: no files in {img_dir}')
+    drop = excluded_stems(exclude)
+    num_excluded = sum(osp.splitext(n)[0] in drop for n in files)
+    files = [n for n in files if osp.splitext(n)[0] not in drop]
+    num_over = 0
+    if max_images is not None and len(files) > max_images:
+        num_over = len(files) - max_images
+        files = files[:max_images]
+    return files, num_excluded, num_over
+
+
+def component_annotations(mask: np.ndarray, img_id: int, epsilon: float,
+                          first_id: int) -> Tuple[List[dict], int]:
+    """One COCO annotation per 8-connected component of ``mask`` (ids from
+    ``first_id``) and the number of components."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=8)
+    anns = []
+    for r in range(1, n):
+        polys = mask_to_coco_polygons(lab == r, epsilon=epsilon)
+        if not polys:
+            continue
+        x, y, bw, bh, area = (int(v) for v in stats[r])
+        anns.append(dict(
+            id=first_id + len(anns), image_id=img_id, category_id=1,
+            segmentation=polys, area=area,
+            bbox=[float(x), float(y), float(bw), float(bh)], iscrowd=0))
+    return anns, n - 1
+
+
 def run(img_dir: str,
         params: dict,
         vis_dir: Optional[str] = None,
@@ -187,16 +166,8 @@ def run(img_dir: str,
         max_images: Optional[int] = None) -> dict:
     """Mask the files of ``img_dir`` (less the ``exclude`` stems, at most
     ``max_images``); returns the COCO dict and a summary."""
-    files = list_files(img_dir)
-    if not files:
-        raise SystemExit(f'error: no files in {img_dir}')
-    drop = excluded_stems(exclude)
-    num_excluded = sum(osp.splitext(n)[0] in drop for n in files)
-    files = [n for n in files if osp.splitext(n)[0] not in drop]
-    num_over = 0
-    if max_images is not None and len(files) > max_images:
-        num_over = len(files) - max_images
-        files = files[:max_images]
+    files, num_excluded, num_over = select_files(img_dir, exclude,
+                                                 max_images)
     gts = _gt_masks(gt_coco) if gt_coco else {}
     if vis_dir:
         os.makedirs(vis_dir, exist_ok=True)
@@ -232,25 +203,15 @@ def run(img_dir: str,
             used.add(img_id)
             h, w = mask.shape
             images.append(dict(id=img_id, file_name=name, width=w, height=h))
-            n, lab, stats, _ = cv2.connectedComponentsWithStats(
-                mask.astype(np.uint8), connectivity=8)
-            for r in range(1, n):
-                comp = lab == r
-                polys = mask_to_coco_polygons(comp, epsilon=epsilon)
-                if not polys:
-                    continue
-                x, y, bw, bh, area = (int(v) for v in stats[r])
-                annotations.append(dict(
-                    id=len(annotations) + 1, image_id=img_id, category_id=1,
-                    segmentation=polys, area=area,
-                    bbox=[float(x), float(y), float(bw), float(bh)],
-                    iscrowd=0))
-            text = f'{stem}: {n - 1} component(s)'
+            anns, num = component_annotations(mask, img_id, epsilon,
+                                              len(annotations) + 1)
+            annotations += anns
+            text = f'{stem}: {num} component(s)'
         if iou is not None:
             text += f'\nIoU {iou:.3f}'
         if vis_dir:
             cv2.imwrite(osp.join(vis_dir, stem + '.png'),
-                        draw_overlay(img, mask, gt, text, vis_size))
+                        draw_mask_overlay(img, mask, gt, text, vis_size))
         if bar:
             bar.update()
     if bar:
@@ -338,7 +299,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    params = parse_param_overrides(args.param)
+    try:
+        params = parse_mask_params(args.param)
+    except ValueError as e:
+        raise SystemExit(f'error: --param: {e}')
     if args.work_size is not None:
         params['work_size'] = args.work_size
     if args.max_components is not None:

@@ -1,4 +1,3 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """Convert Supervisely polygon annotations to a COCO instances file (hand).
 
 Example (the RSNA hand outlines at full resolution, plus the hand boxes of
@@ -55,16 +54,13 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from pycocotools import mask as mask_utils
 
-sys.path.insert(0, osp.abspath(osp.join(osp.dirname(__file__), '..', '..')))
-
-from baa_mm.datasets.hand_masks import (coco_image_id,  # noqa: E402
-                                        supervisely_to_polygon)
+from baa_mm.datasets.hand_masks import coco_image_id, supervisely_to_polygon
+from baa_mm.datasets.image_io import decode_radiograph
 
 IMG_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.dcm')
 
@@ -83,7 +79,6 @@ def image_size(path: str) -> Tuple[int, int]:
         with Image.open(path) as im:
             return im.size
     except Exception:  # DICOM, or PIL missing / unable: decode fully
-        from baa_mm.datasets.image_io import decode_radiograph
         with open(path, 'rb') as f:
             h, w = decode_radiograph(f.read(), path).shape[:2]
         return w, h
@@ -172,6 +167,80 @@ def _load_boxes(path: str) -> Dict[str, dict]:
     return out
 
 
+def _numeric_first(stem: str, tie: Optional[str] = None) -> tuple:
+    """Sort key: numeric stems first, in numeric order, then the others
+    (ties broken by ``tie``, default the stem)."""
+    return (not stem.isdigit(), int(stem) if stem.isdigit() else 0,
+            stem if tie is None else tie)
+
+
+def _outline_annotations(path: str, stem: str, img_dirs: Sequence[str],
+                         class_titles: Optional[Sequence[str]],
+                         per_object: bool, img_suffix: str,
+                         skipped: List[str]) -> Optional[tuple]:
+    """``(width, height, annotations)`` of one Supervisely file, rescaled to
+    its image; None (reason appended to ``skipped``) when nothing is
+    usable."""
+    try:
+        with open(path) as f:
+            sly = supervisely_to_polygon(json.load(f), class_titles)
+    except (ValueError, OSError) as e:  # JSONDecodeError is a ValueError
+        skipped.append(f'{path}: {e}')
+        return None
+    for idx, reason in sly['skipped']:
+        skipped.append(f'{path}: object {idx} skipped: {reason}')
+    if not sly['polygons']:
+        skipped.append(f'{path}: no polygon objects')
+        return None
+    size = target_size(stem, sly['width'], sly['height'], img_dirs,
+                       img_suffix)
+    if size is None:
+        skipped.append(f'{path}: no image {stem + img_suffix} in '
+                       f'{list(img_dirs)}')
+        return None
+    w, h = size
+    scale = np.array([w / sly['width'], h / sly['height']])
+    polys = [_clip(p * scale, w, h) for p in sly['polygons']]
+    holes = [[_clip(q * scale, w, h) for q in hs] for hs in sly['interiors']]
+    groups = ([([p], hs) for p, hs in zip(polys, holes)] if per_object
+              else [(polys, [q for hs in holes for q in hs])])
+    anns = []
+    for ps, hs in groups:
+        ann = _annotation(ps, hs, h, w)
+        if ann is None:
+            skipped.append(f'{path}: empty mask after rasterising')
+            continue
+        anns.append(ann)
+    return (w, h, anns) if anns else None
+
+
+def _box_annotations(boxes: str, stem: str, entry: dict,
+                     img_dirs: Sequence[str], img_suffix: str,
+                     skipped: List[str]) -> Optional[tuple]:
+    """``(width, height, annotations)`` of the boxes of one image, rescaled
+    to its image (box-only: no ``segmentation``); None when none is
+    usable."""
+    size = target_size(stem, int(entry['width']), int(entry['height']),
+                       img_dirs, img_suffix)
+    if size is None:
+        skipped.append(f'{boxes}: boxes of {stem}: no image '
+                       f'{stem + img_suffix} in {list(img_dirs)}')
+        return None
+    w, h = size
+    sx, sy = w / entry['width'], h / entry['height']
+    anns = []
+    for x, y, bw, bh in entry['bboxes']:
+        x1, y1 = max(0., x * sx), max(0., y * sy)
+        x2, y2 = min(float(w), (x + bw) * sx), min(float(h), (y + bh) * sy)
+        if x2 - x1 < 1 or y2 - y1 < 1:
+            skipped.append(f'{boxes}: empty box {[x, y, bw, bh]} of {stem}')
+            continue
+        anns.append(dict(bbox=[x1, y1, x2 - x1, y2 - y1],
+                         area=(x2 - x1) * (y2 - y1), iscrowd=0,
+                         category_id=1))
+    return (w, h, anns) if anns else None
+
+
 def convert(ann_dir: str,
             img_dirs: Sequence[str] = (),
             boxes: Optional[str] = None,
@@ -183,9 +252,7 @@ def convert(ann_dir: str,
         raise FileNotFoundError(f'annotation folder not found: {ann_dir}')
     names = sorted((n for n in os.listdir(ann_dir)
                     if n.lower().endswith('.json')),
-                   key=lambda n: (not ann_stem(n).isdigit(),
-                                  int(ann_stem(n)) if ann_stem(n).isdigit()
-                                  else 0, n))
+                   key=lambda n: _numeric_first(ann_stem(n), n))
     if not names:
         raise FileNotFoundError(f'no .json files in {ann_dir}')
     images, annotations, skipped = [], [], []
@@ -193,90 +260,37 @@ def convert(ann_dir: str,
     stems_done = set()
     for name in names:
         stem = ann_stem(name)
-        path = osp.join(ann_dir, name)
-        try:
-            with open(path) as f:
-                sly = supervisely_to_polygon(json.load(f), class_titles)
-        except (ValueError, OSError) as e:  # JSONDecodeError is a ValueError
-            skipped.append(f'{path}: {e}')
+        found = _outline_annotations(osp.join(ann_dir, name), stem, img_dirs,
+                                     class_titles, per_object, img_suffix,
+                                     skipped)
+        if found is None:
             continue
-        for idx, reason in sly['skipped']:
-            skipped.append(f'{path}: object {idx} skipped: {reason}')
-        if not sly['polygons']:
-            skipped.append(f'{path}: no polygon objects')
-            continue
-        file_name = stem + img_suffix
-        size = target_size(stem, sly['width'], sly['height'], img_dirs,
-                           img_suffix)
-        if size is None:
-            skipped.append(f'{path}: no image {file_name} in '
-                           f'{list(img_dirs)}')
-            continue
-        w, h = size
-        sx, sy = w / sly['width'], h / sly['height']
-        scale = np.array([sx, sy])
-        polys = [_clip(p * scale, w, h) for p in sly['polygons']]
-        holes = [[_clip(q * scale, w, h) for q in hs]
-                 for hs in sly['interiors']]
-        groups = ([([p], hs) for p, hs in zip(polys, holes)] if per_object
-                  else [(polys, [q for hs in holes for q in hs])])
         img_id = coco_image_id(stem, used_ids)
-        anns = []
-        for ps, hs in groups:
-            ann = _annotation(ps, hs, h, w)
-            if ann is None:
-                skipped.append(f'{path}: empty mask after rasterising')
-                continue
-            anns.append(ann)
-        if not anns:
-            continue
         used_ids.add(img_id)
         stems_done.add(stem)
-        _add_image(images, annotations, img_id, file_name, w, h, anns, True)
-    num_box_only = 0
-    if boxes:
-        for stem, entry in sorted(
-                _load_boxes(boxes).items(),
-                key=lambda kv: (not kv[0].isdigit(),
-                                int(kv[0]) if kv[0].isdigit() else 0,
-                                kv[0])):
-            if stem in stems_done:
-                continue
-            file_name = stem + img_suffix
-            size = target_size(stem, int(entry['width']),
-                               int(entry['height']), img_dirs, img_suffix)
-            if size is None:
-                skipped.append(f'{boxes}: boxes of {stem}: no image '
-                               f'{file_name} in {list(img_dirs)}')
-                continue
-            w, h = size
-            sx, sy = w / entry['width'], h / entry['height']
-            anns = []
-            for x, y, bw, bh in entry['bboxes']:
-                x1, y1 = max(0., x * sx), max(0., y * sy)
-                x2, y2 = min(float(w), (x + bw) * sx), min(float(h),
-                                                           (y + bh) * sy)
-                if x2 - x1 < 1 or y2 - y1 < 1:
-                    skipped.append(f'{boxes}: empty box {[x, y, bw, bh]} of '
-                                   f'{stem}')
-                    continue
-                anns.append(dict(bbox=[x1, y1, x2 - x1, y2 - y1],
-                                 area=(x2 - x1) * (y2 - y1), iscrowd=0,
-                                 category_id=1))
-            if not anns:
-                continue
-            img_id = coco_image_id(stem, used_ids)
-            used_ids.add(img_id)
-            _add_image(images, annotations, img_id, file_name, w, h, anns,
-                       False)
-            num_box_only += 1
+        _add_image(images, annotations, img_id, stem + img_suffix, *found,
+                   True)
+    num_with_masks = len(images)
+    box_table = _load_boxes(boxes) if boxes else {}
+    for stem in sorted(box_table, key=_numeric_first):
+        if stem in stems_done:
+            continue
+        found = _box_annotations(boxes, stem, box_table[stem], img_dirs,
+                                 img_suffix, skipped)
+        if found is None:
+            continue
+        img_id = coco_image_id(stem, used_ids)
+        used_ids.add(img_id)
+        _add_image(images, annotations, img_id, stem + img_suffix, *found,
+                   False)
     return dict(
         info=dict(description='hand masks converted from Supervisely by '
                   'baa_mm tools/dataset_converters/supervisely_to_coco.py',
                   source=osp.abspath(ann_dir),
                   boxes=osp.abspath(boxes) if boxes else None,
-                  num_images_with_masks=len(images) - num_box_only,
-                  num_images_box_only=num_box_only, skipped=skipped),
+                  num_images_with_masks=num_with_masks,
+                  num_images_box_only=len(images) - num_with_masks,
+                  skipped=skipped),
         licenses=[],
         images=images,
         annotations=annotations,

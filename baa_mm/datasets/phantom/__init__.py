@@ -1,18 +1,21 @@
-# Copyright (c) baa_mm contributors. All rights reserved.
 """Synthetic hand-radiograph phantoms (numpy / OpenCV only).
 
-See :mod:`baa_mm.datasets.phantom.generator` for the design (styles ``'v1'``
-and ``'v2'``) and :mod:`baa_mm.datasets.phantom.distractors` for the v2
-distractors.
+Styles ``'v1'`` (plain phantoms, frozen output) and ``'v2'`` (distractors,
+second hand, arbitrary rotation). What the phantoms model, the files
+written and the determinism guarantees are described in ``docs/phantom.md``.
 """
-from .generator import (CARPAL_NAMES, DEFAULT_V2_OPTIONS, DISTRACTOR_NAMES,
-                        EPIPHYSIS_SITES, GENERATOR_VERSION,
-                        INFORMATIVE_BOX_NAMES, MAX_BONEAGE, STYLE_VERSIONS,
-                        STYLES, PhantomSample, carpal_radii_for_maturity,
-                        epiphysis_state_for_maturity, generate_phantom_dataset,
-                        generate_phantom_split, mask_to_polygons,
-                        maturity_from_boneage, num_visible_carpals,
-                        parse_img_size, render_phantom, resolve_v2_options)
+from .anatomy import CARPAL_NAMES, EPIPHYSIS_SITES, INFORMATIVE_BOX_NAMES
+from .coco import mask_to_polygons
+from .dataset import generate_phantom_dataset
+from .maturity import (MAX_BONEAGE, carpal_radii_for_maturity,
+                       epiphysis_state_for_maturity, maturity_from_boneage,
+                       num_visible_carpals)
+from .options import (DEFAULT_V2_OPTIONS, DISTRACTOR_NAMES, GENERATOR_VERSION,
+                      STYLE_VERSIONS, STYLES, parse_img_size,
+                      resolve_v2_options)
+from .render import render_phantom
+from .sample import PhantomSample
+from .writer import generate_phantom_split
 
 __all__ = [
     'GENERATOR_VERSION', 'MAX_BONEAGE', 'CARPAL_NAMES', 'EPIPHYSIS_SITES',

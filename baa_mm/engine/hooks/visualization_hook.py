@@ -37,7 +37,7 @@ class BoneAgeVisualizationHook(Hook):
         self.interval = interval
         self.draw_gt = draw_gt
         self._dir: Optional[str] = None
-        self._previous: dict = {}
+        self._previous: Optional[bool] = None
 
     @staticmethod
     def _model(runner):
@@ -49,12 +49,12 @@ class BoneAgeVisualizationHook(Hook):
             runner.work_dir, runner.timestamp, self.out_dir)
         model = self._model(runner)
         self._previous = model.set_return_maps(True) \
-            if hasattr(model, 'set_return_maps') else {}
+            if hasattr(model, 'set_return_maps') else None
 
     def after_test(self, runner) -> None:
         model = self._model(runner)
-        if self._previous:
-            model.restore_return_maps(self._previous)
+        if self._previous is not None:
+            model.set_return_maps(self._previous)
         runner.logger.info(f'drawn predictions saved to {self._dir}')
 
     def after_test_iter(self,

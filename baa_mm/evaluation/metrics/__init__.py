@@ -1,12 +1,14 @@
 from .bone_age_metric import BoneAgeMetric, bone_age_metrics
 from .dump_predictions import DumpBoneAgePredictions
+from .dataset_files import dataset_file
+from .hand_coco_metric import HandCocoMetric
 from .hand_mask_iou_metric import HandMaskIoUMetric
 from .part_hit_metric import (PartHitMetric, box_density, box_hits,
                               centre_hits, random_boxes_like)
 
 __all__ = [
     'BoneAgeMetric', 'bone_age_metrics', 'DumpBoneAgePredictions',
-    'HandMaskIoUMetric',
+    'HandMaskIoUMetric', 'HandCocoMetric', 'dataset_file',
     'PartHitMetric', 'box_density', 'box_hits', 'centre_hits',
     'random_boxes_like'
 ]

@@ -1,5 +1,4 @@
 """Mask IoU of a hand segmenter against exact (or manual) hand masks."""
-import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -8,7 +7,9 @@ from mmengine.evaluator import BaseMetric
 from pycocotools.coco import COCO
 
 from baa_mm.datasets.hand_masks import mask_iou
+from baa_mm.datasets.coco_file import load_coco
 from baa_mm.registry import METRICS
+from .dataset_files import dataset_file
 
 __all__ = ['HandMaskIoUMetric']
 
@@ -46,7 +47,9 @@ class HandMaskIoUMetric(BaseMetric):
     do).
 
     Args:
-        ann_file (str): COCO instances file with the reference masks.
+        ann_file (str): COCO instances file with the reference masks,
+            relative to the evaluated dataset's ``data_root`` or absolute
+            (see :func:`dataset_file`).
         score_thr (float): Predictions below it are ignored.
         pred_key (str): 'pred_instances' or 'pred_hand'.
         input_pixels (bool): Masks are in network-input pixels.
@@ -74,10 +77,10 @@ class HandMaskIoUMetric(BaseMetric):
     @property
     def coco(self) -> COCO:
         if self._coco is None:
-            if not osp.isfile(self.ann_file):
-                raise FileNotFoundError(f'HandMaskIoUMetric: annotation file '
-                                        f'{self.ann_file} not found')
-            self._coco = COCO(self.ann_file)
+            self._coco = load_coco(
+                dataset_file(self.ann_file, self.dataset_meta,
+                             'HandMaskIoUMetric'),
+                'HandMaskIoUMetric annotation')
         return self._coco
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:

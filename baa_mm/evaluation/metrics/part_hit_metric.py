@@ -1,6 +1,4 @@
 """How often selected parts land on the regions that carry the age signal."""
-import json
-import os.path as osp
 from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
@@ -10,7 +8,9 @@ from mmdet.structures.bbox import bbox_overlaps
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
+from baa_mm.datasets.coco_file import coco_images_by_stem, load_coco
 from baa_mm.registry import METRICS
+from .dataset_files import dataset_file
 
 __all__ = [
     'PartHitMetric', 'box_hits', 'centre_hits', 'random_boxes_like',
@@ -103,7 +103,9 @@ class PartHitMetric(BaseMetric):
     side, pixels); the structures hit are logged.
 
     Args:
-        ann_file (str): COCO json with ``informative_boxes`` per image.
+        ann_file (str): COCO json with ``informative_boxes`` per image,
+            relative to the evaluated dataset's ``data_root`` or absolute
+            (see :func:`dataset_file`).
         min_cover (float): Share of an informative box that must be covered.
         num_random (int): Random boxes per selected box.
         seed (int): Seed of the random boxes.
@@ -130,14 +132,12 @@ class PartHitMetric(BaseMetric):
         """Informative boxes by image id and file stem (read on first use,
         so that configs build without the data)."""
         if self._images is None:
-            ann_file = self.ann_file
-            if not osp.isfile(ann_file):
-                raise FileNotFoundError(f'PartHitMetric: annotation file '
-                                        f'{ann_file} not found')
-            with open(ann_file) as f:
-                coco = json.load(f)
+            ann_file = dataset_file(self.ann_file, self.dataset_meta,
+                                    'PartHitMetric')
+            coco = load_coco(ann_file, 'PartHitMetric annotation',
+                             require=('images', ))
             images: Dict[str, dict] = {}
-            for img in coco.get('images', []):
+            for stem, img in coco_images_by_stem(coco).items():
                 if 'informative_boxes' not in img:
                     continue
                 entry = dict(
@@ -148,7 +148,7 @@ class PartHitMetric(BaseMetric):
                         if b.get('visible', True)
                     ])
                 images[str(img['id'])] = entry
-                images[osp.splitext(img['file_name'])[0]] = entry
+                images[stem] = entry
             if not images:
                 raise ValueError(f'{ann_file}: no image has informative_boxes')
             self._images = images

@@ -1,5 +1,5 @@
 """ResNet with PRSNet's part relation module inside its forward pass."""
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -104,18 +104,30 @@ class RelationResNet(ResNet):
     def with_relation(self) -> bool:
         return len(self.relations) > 0
 
+    @property
+    def out_channels(self) -> List[int]:
+        """Channels of each output (one per ``out_indices`` entry)."""
+        channels = self.stage_channels
+        return [channels[i] for i in self.out_indices]
+
+    @property
+    def map_names(self) -> List[str]:
+        """Names of the maps ``forward(x, return_maps=True)`` returns:
+        ``relation_res<k>`` per relation module (res3 = stage index 1)."""
+        return [f'relation_res{i + 2}' for i in self.relation_indices]
+
     def forward(
         self,
         x: torch.Tensor,
-        return_relation: bool = False
+        return_maps: bool = False
     ) -> Union[Tuple[torch.Tensor, ...], Tuple[Tuple[torch.Tensor, ...],
-                                               List[torch.Tensor]]]:
+                                               Dict[str, torch.Tensor]]]:
         """Features at ``out_indices``.
 
         Args:
             x (Tensor): (N, C_in, H, W).
-            return_relation (bool): Also return the relation maps σ(R_i)
-                averaged over channels, one (N, H_i, W_i) per module.
+            return_maps (bool): Also return the relation maps σ(R_i)
+                averaged over channels: ``{relation_res<k>: (N, H_i, W_i)}``.
 
         Returns:
             tuple[Tensor]: (N, C_i, H/2^(i+2), W/2^(i+2)) per out index, and
@@ -126,15 +138,16 @@ class RelationResNet(ResNet):
         else:
             x = self.relu(self.norm1(self.conv1(x)))
         x = self.maxpool(x)
-        outs, maps = [], []
+        outs, maps = [], {}
         for i, layer_name in enumerate(self.res_layers):
             x = getattr(self, layer_name)(x)
             if str(i) in self.relations:
                 x, relation = self.relations[str(i)](x)
-                if return_relation:
-                    maps.append(relation.detach().float().mean(dim=1))
+                if return_maps:
+                    maps[f'relation_res{i + 2}'] = \
+                        relation.detach().float().mean(dim=1)
             if i in self.out_indices:
                 outs.append(x)
-        if return_relation:
+        if return_maps:
             return tuple(outs), maps
         return tuple(outs)

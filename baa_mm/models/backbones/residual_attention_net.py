@@ -144,7 +144,7 @@ class ResidualAttentionNet(BaseModule):
 
     Shapes:
         x (N, C_in, H, W) → tuple of (N, C_i, H / 2**(i+2), W / 2**(i+2))
-        (stage 3: H / 32); with ``return_masks`` also a list with one
+        (stage 3: H / 32); with ``return_maps`` also a dict with one
         (N, h, w) channel-mean soft mask per attention module.
     """
 
@@ -200,20 +200,30 @@ class ResidualAttentionNet(BaseModule):
         return [f'Att{i + 1}_{k + 1}'
                 for i, n in enumerate(self.stage_modules) for k in range(n)]
 
-    def forward(self, x: torch.Tensor, return_masks: bool = False):
-        outs, masks = [], []
+    @property
+    def map_names(self) -> List[str]:
+        """Names of the maps ``forward(x, return_maps=True)`` returns (the
+        estimators' map protocol): one per attention module."""
+        return self.module_names
+
+    def forward(self, x: torch.Tensor, return_maps: bool = False):
+        """Features at ``out_indices`` and, with ``return_maps``, a dict
+        ``{Att<s>_<k>: (N, h, w)}`` of the soft masks M(x) (after the
+        sigmoid, averaged over channels, detached)."""
+        outs, masks = [], {}
+        names = iter(self.module_names)
         x = self.stem(x)
         for i in range(3):
             x = self.entries[i](x)
             for module in self.stages[i]:
                 x, mask = module(x)
-                if return_masks:
-                    masks.append(mask.detach().float().mean(dim=1))
+                if return_maps:
+                    masks[next(names)] = mask.detach().float().mean(dim=1)
             if i in self.out_indices:
                 outs.append(x)
         x = self.last_norm(self.last(x))
         if 3 in self.out_indices:
             outs.append(x)
-        if return_masks:
+        if return_maps:
             return tuple(outs), masks
         return tuple(outs)

@@ -39,13 +39,19 @@ class BoneAgeDataPreprocessor(ImgDataPreprocessor):
         data_samples: list[BoneAgeDataSample] | None
         sex: (N,) int64 tensor, or None if the samples carry no sex
 
+    Estimators that make new images inside the model (crops from the
+    full-resolution image, a masked background, pixels for a nested
+    detector) use the public :meth:`normalize`, :meth:`to_pixels` and
+    :meth:`pixel_value`, so that every image a network sees is normalised
+    one way.
+
     Args:
         mean (Sequence[float]): Per-channel mean. Defaults to (0.5,).
         std (Sequence[float]): Per-channel std. Defaults to (0.25,).
         num_channels (int): Repeat a grayscale input to this many channels
             (3 for ImageNet-pretrained backbones). Defaults to 1.
         channels_last (bool): Return inputs in channels-last memory format
-            (faster convolutions with bf16 on CPUs with AMX, and on GPUs).
+            (faster bf16 convolutions on CPUs and GPUs).
         pad_size_divisor (int): As ImgDataPreprocessor.
     """
 
@@ -63,9 +69,21 @@ class BoneAgeDataPreprocessor(ImgDataPreprocessor):
         self.num_channels = num_channels
         self.channels_last = channels_last
 
-    def forward(self, data: dict, training: bool = False) -> dict:
-        out = super().forward(data, training)
-        inputs: torch.Tensor = out['inputs']
+    def _mean_std(self, channels: int, like: torch.Tensor):
+        """(1, C, 1, 1) mean and std for ``channels`` channels (a 1-channel
+        statistic is shared by all), or (None, None) without
+        normalisation."""
+        if not self._enable_normalize:
+            return None, None
+        mean, std = self.mean.reshape(1, -1, 1, 1), self.std.reshape(
+            1, -1, 1, 1)
+        if mean.shape[1] != channels:
+            mean, std = mean[:, :1], std[:, :1]
+        return mean.to(like), std.to(like)
+
+    def format_channels(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Repeat a 1-channel (N, 1, H, W) batch to ``num_channels`` and
+        apply the memory format; (N, num_channels, H, W) passes through."""
         if inputs.shape[1] != self.num_channels:
             if inputs.shape[1] != 1:
                 raise ValueError(f'cannot turn {inputs.shape[1]}-channel '
@@ -73,6 +91,42 @@ class BoneAgeDataPreprocessor(ImgDataPreprocessor):
             inputs = inputs.expand(-1, self.num_channels, -1, -1)
         if self.channels_last:
             inputs = inputs.contiguous(memory_format=torch.channels_last)
+        return inputs
+
+    def normalize(self, pixels: torch.Tensor) -> torch.Tensor:
+        """Images in [0, 1] → network inputs, as :meth:`forward` makes them.
+
+        Args:
+            pixels (Tensor): (N, C, H, W) with C = 1 or ``num_channels``.
+
+        Returns:
+            Tensor: (N, num_channels, H, W) normalised, in this
+            preprocessor's memory format.
+        """
+        mean, std = self._mean_std(pixels.shape[1], pixels)
+        if mean is not None:
+            pixels = (pixels - mean) / std
+        return self.format_channels(pixels)
+
+    def to_pixels(self, inputs: torch.Tensor) -> torch.Tensor:
+        """The inverse of :meth:`normalize`: (N, C, H, W) network inputs →
+        (N, C, H, W) images in the [0, 1] range of the pipeline."""
+        mean, std = self._mean_std(inputs.shape[1], inputs)
+        if mean is None:
+            return inputs
+        return inputs * std + mean
+
+    def pixel_value(self, value: float, channels: int,
+                    like: torch.Tensor) -> torch.Tensor:
+        """(1, channels, 1, 1): a pixel of intensity ``value`` (0 black,
+        1 white) as a normalised input, e.g. a masked-out background."""
+        pixel = like.new_full((1, channels, 1, 1), float(value))
+        mean, std = self._mean_std(channels, like)
+        return pixel if mean is None else (pixel - mean) / std
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        out = super().forward(data, training)
+        inputs = self.format_channels(out['inputs'])
         samples: Optional[List] = out.get('data_samples')
         return dict(inputs=inputs, data_samples=samples,
                     sex=collect_sex(samples, inputs.device))

@@ -1,10 +1,10 @@
 from .base import BaseBoneAgeEstimator
 from .ensemble import BoneAgeEnsemble
-from .hand_seg_regressor import HandSegRegressor, choose_hand
+from .hand_seg_regressor import HandSegRegressor
 from .prsnet import PRSNet
 from .regressor import BoneAgeRegressor
 
 __all__ = [
     'BaseBoneAgeEstimator', 'BoneAgeEnsemble', 'BoneAgeRegressor',
-    'HandSegRegressor', 'PRSNet', 'choose_hand'
+    'HandSegRegressor', 'PRSNet'
 ]

@@ -1,14 +1,71 @@
-"""Shared ``forward`` of the bone-age estimators (as mmpretrain's
-``BaseClassifier``)."""
+"""What every bone-age estimator shares (as mmpretrain's
+``BaseClassifier``): the ``forward`` dispatch, the default data
+preprocessor, the map switch and the checks of what an estimator needs of
+its parts."""
 from abc import ABCMeta, abstractmethod
-from typing import Dict, List, Optional, Union
+from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 import torch
+import torch.nn as nn
 from mmengine.model import BaseModel
 
 from baa_mm.structures import BoneAgeDataSample
 
-__all__ = ['BaseBoneAgeEstimator']
+__all__ = ['BaseBoneAgeEstimator', 'require_interface', 'backbone_forward',
+           'store_maps']
+
+#: The data preprocessor every estimator uses unless its config names one.
+DEFAULT_DATA_PREPROCESSOR = dict(type='BoneAgeDataPreprocessor')
+
+
+def require_interface(module: nn.Module, names: Iterable[str], owner: str,
+                      role: str) -> None:
+    """Fail at build time, naming what ``module`` lacks.
+
+    Args:
+        module (nn.Module): The part (backbone, preprocessor, ...).
+        names (Iterable[str]): Attributes / methods the owner uses.
+        owner (str): The estimator, e.g. 'PRSNet'.
+        role (str): What the part is to the owner, e.g. 'backbone'.
+    """
+    missing = [n for n in names if not hasattr(module, n)]
+    if missing:
+        raise TypeError(
+            f'{owner} needs its {role} to provide {", ".join(missing)}; '
+            f'{type(module).__name__} does not (see the {owner} docstring '
+            'for what each part must offer)')
+
+
+def backbone_forward(
+        backbone: nn.Module, images: torch.Tensor, with_maps: bool = False
+) -> Tuple[Tuple[torch.Tensor, ...], Optional[Dict[str, torch.Tensor]]]:
+    """Run a backbone, asking for its maps when it has any.
+
+    The map protocol: a backbone that can explain itself has ``map_names``
+    and ``forward(x, return_maps=True) -> (feats, {name: (N, h, w)})``.
+
+    Returns:
+        tuple: the features as a tuple, and the maps (None when not asked
+        for or the backbone has none).
+    """
+    maps = None
+    if with_maps and hasattr(backbone, 'map_names'):
+        feats, maps = backbone(images, return_maps=True)
+    else:
+        feats = backbone(images)
+    if not isinstance(feats, (tuple, list)):
+        feats = (feats, )
+    return tuple(feats), maps
+
+
+def store_maps(data_samples: List[BoneAgeDataSample],
+               maps: Optional[Dict[str, torch.Tensor]]) -> None:
+    """Give sample i the maps ``{name: (h, w)}`` (from ``{name: (N, h,
+    w)}``) as ``pred_maps``; the visualiser draws every entry."""
+    if not maps:
+        return
+    for i, sample in enumerate(data_samples):
+        sample.pred_maps = {k: v[i].detach().cpu() for k, v in maps.items()}
 
 
 class BaseBoneAgeEstimator(BaseModel, metaclass=ABCMeta):
@@ -19,27 +76,35 @@ class BaseBoneAgeEstimator(BaseModel, metaclass=ABCMeta):
     - ``predict``: :meth:`predict`, :class:`BoneAgeDataSample` list with
       ``pred_age`` and the model's extras.
 
-    ``sex`` is the (N,) tensor from :class:`BoneAgeDataPreprocessor`.
+    ``sex`` is the (N,) tensor from :class:`BoneAgeDataPreprocessor`, the
+    data preprocessor used when the config names none.
 
-    Models that can return maps for pictures have one of :attr:`MAP_FLAGS`
-    as a boolean attribute (PRSNet: relation maps; segment-then-regress:
-    attention maps); :meth:`set_return_maps` switches whichever they have.
+    Pictures: with :attr:`return_maps` set (:meth:`set_return_maps`),
+    ``predict`` also fills ``pred_maps`` (``{name: (h, w) tensor}``) with
+    whatever maps the model has (backbone maps through
+    :func:`backbone_forward`, or the estimator's own).
+
+    Args:
+        data_preprocessor (dict | nn.Module, optional): Defaults to
+            ``BoneAgeDataPreprocessor`` with its defaults.
+        init_cfg (dict, optional): Initialisation config.
     """
 
-    MAP_FLAGS = ('return_relation_maps', 'return_attention_maps')
+    def __init__(self,
+                 data_preprocessor: Optional[Union[dict, nn.Module]] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(DEFAULT_DATA_PREPROCESSOR)
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        #: Set True (visualisation, inference API) to fill ``pred_maps``.
+        self.return_maps = False
 
-    def set_return_maps(self, flag: bool) -> Dict[str, bool]:
-        """Set every map flag this model has; returns the previous values
-        (for :meth:`restore_return_maps`)."""
-        previous = {f: getattr(self, f) for f in self.MAP_FLAGS
-                    if hasattr(self, f)}
-        for f in previous:
-            setattr(self, f, flag)
+    def set_return_maps(self, flag: bool) -> bool:
+        """Switch :attr:`return_maps`; returns the previous value (to set
+        it back)."""
+        previous, self.return_maps = self.return_maps, bool(flag)
         return previous
-
-    def restore_return_maps(self, previous: Dict[str, bool]) -> None:
-        for f, value in previous.items():
-            setattr(self, f, value)
 
     def forward(self,
                 inputs: torch.Tensor,

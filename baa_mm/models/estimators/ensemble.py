@@ -7,7 +7,7 @@ import torch.nn as nn
 
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
-from baa_mm.utils import load_local_checkpoint
+from baa_mm.engine import load_local_checkpoint
 from .base import BaseBoneAgeEstimator
 
 __all__ = ['BoneAgeEnsemble']
@@ -44,8 +44,7 @@ class BoneAgeEnsemble(BaseBoneAgeEstimator):
             raise ValueError(f'{len(models)} member configs for '
                              f'{len(checkpoints)} checkpoints')
         if data_preprocessor is None:
-            data_preprocessor = models[0].get(
-                'data_preprocessor', dict(type='BoneAgeDataPreprocessor'))
+            data_preprocessor = models[0].get('data_preprocessor')
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.members = nn.ModuleList()

@@ -7,7 +7,9 @@ and both are trained together, ``L = L_cls + L_box + L_mask + L_reg``.
 
 Data flow (N images)::
 
-    inputs (N, C, H, W) -> [C -> 3 channels] -> MaskRCNN
+    inputs (N, C, H, W) -> pixels [0, 255], 3 channels
+        -> the segmenter's own DetDataPreprocessor (its mean/std, padding,
+           DetDataSamples) -> MaskRCNN
         train: detector losses on gt_instances (LoadHandInstances)
         masks: ground-truth primary hand ('gt') or predicted hand ('pred')
     inputs * mask + background * (1 - mask) [-> crop to the hand box]
@@ -21,62 +23,37 @@ the sample (``metainfo['fallback'] = 'no hand'``).
 from typing import List, Optional, Sequence, Tuple
 
 import torch
-import torch.nn.functional as F
-from mmcv.ops import roi_align
-from mmengine.config import ConfigDict
 from mmdet.structures import DetDataSample
-from mmdet.structures.bbox import get_box_tensor
+from mmengine.config import ConfigDict
 from mmengine.structures import InstanceData
 
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
-from .base import BaseBoneAgeEstimator
+from baa_mm.models.utils import (HAND_RULES, choose_hand, crop_parts,
+                                 hand_boxes, paste_mask)
+from .base import require_interface
+from .regressor import BoneAgeRegressor
 
-__all__ = ['HandSegRegressor', 'choose_hand']
-
-HAND_RULES = ('score', 'largest', 'leftmost', 'rightmost')
-
-
-def choose_hand(instances: InstanceData, rule: str = 'score',
-                score_thr: float = 0.5) -> int:
-    """Index of the hand to regress on, or -1 when none scores high enough.
-
-    Args:
-        instances (InstanceData): ``scores`` (K,), ``masks`` (K, H, W) and
-            ``bboxes`` (K, 4) of one image.
-        rule (str): 'score' (most confident), 'largest' (mask area),
-            'leftmost' / 'rightmost' (box centre in the image).
-        score_thr (float): Candidates need at least this score.
-    """
-    if rule not in HAND_RULES:
-        raise ValueError(f'hand_rule must be one of {HAND_RULES}, got '
-                         f'{rule!r}')
-    scores = instances.scores
-    ok = (scores >= score_thr).nonzero(as_tuple=True)[0]
-    if ok.numel() == 0:
-        return -1
-    if rule == 'score':
-        key = scores[ok]
-    elif rule == 'largest':
-        key = instances.masks[ok].flatten(1).sum(1).float()
-    else:
-        boxes = instances.bboxes
-        boxes = boxes.tensor if hasattr(boxes, 'tensor') else boxes
-        centre = (boxes[ok, 0] + boxes[ok, 2]) / 2
-        key = -centre if rule == 'leftmost' else centre
-    return int(ok[int(torch.argmax(key))])
+__all__ = ['HandSegRegressor']
 
 
 @MODELS.register_module()
-class HandSegRegressor(BaseBoneAgeEstimator):
+class HandSegRegressor(BoneAgeRegressor):
     """Hand segmenter (Mask R-CNN) + bone-age regressor, trained end to end.
 
+    A :class:`BoneAgeRegressor` whose input is the hand-masked image.
     ``loss`` returns the detector's losses and ``loss_age``; ``predict``
     fills ``pred_age``, ``pred_hand`` (``masks`` (1, H, W), ``bboxes``,
     ``scores`` of the chosen hand, input pixels), ``pred_instances`` (every
     hand the segmenter found: ``masks`` (K, H, W), ``bboxes``, ``scores``),
-    ``num_hands`` and, with
-    :attr:`return_attention_maps`, ``attention_maps``.
+    ``num_hands`` and, with :attr:`return_maps`, ``pred_maps`` (the
+    backbone's attention masks).
+
+    What it needs of its parts: the segmenter is an mmdet detector with
+    ``loss``/``predict`` and its own ``data_preprocessor`` (it receives
+    0-255 pixels through it, as it would from mmdet's pipeline); the data
+    preprocessor offers ``to_pixels`` and ``pixel_value``
+    (:class:`BoneAgeDataPreprocessor`).
 
     Args:
         backbone (dict): Regressor backbone (e.g. ``ResidualAttentionNet``).
@@ -95,9 +72,7 @@ class HandSegRegressor(BaseBoneAgeEstimator):
         score_thr (float): Minimum hand score at inference.
         seg_loss_weight (float): Weight of the detector losses.
         data_preprocessor (dict, optional): Defaults to
-            ``BoneAgeDataPreprocessor``; the segmenter gets the same
-            normalised tensor (repeated to 3 channels), not its own
-            preprocessor.
+            ``BoneAgeDataPreprocessor``.
     """
 
     def __init__(self,
@@ -113,105 +88,92 @@ class HandSegRegressor(BaseBoneAgeEstimator):
                  seg_loss_weight: float = 1.0,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='BoneAgeDataPreprocessor')
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
         if regress_on not in ('gt', 'pred'):
             raise ValueError(f"regress_on must be 'gt' or 'pred', got "
                              f'{regress_on!r}')
         if hand_rule not in HAND_RULES:
             raise ValueError(f'hand_rule must be one of {HAND_RULES}, got '
                              f'{hand_rule!r}')
-        self.backbone = MODELS.build(backbone)
-        self.neck = MODELS.build(neck) if neck is not None else None
-        self.head = MODELS.build(head)
+        super().__init__(backbone=backbone, head=head, neck=neck,
+                         data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
         # mmdet's detectors read train_cfg.rpn etc. as attributes: make
         # plain dicts (Python API) ConfigDicts
         self.segmenter = MODELS.build(ConfigDict(segmenter)) \
             if segmenter else None
+        if self.segmenter is not None:
+            require_interface(self.segmenter,
+                              ['loss', 'predict', 'data_preprocessor'],
+                              'HandSegRegressor', 'segmenter')
+            require_interface(self.data_preprocessor,
+                              ['to_pixels', 'pixel_value'],
+                              'HandSegRegressor', 'data_preprocessor')
         self.regress_on = regress_on
         self.crop_to_hand = crop_to_hand
         self.crop_margin = crop_margin
         self.hand_rule = hand_rule
         self.score_thr = score_thr
         self.seg_loss_weight = seg_loss_weight
-        #: Set True (visualisation, inference API) to return the
-        #: attention modules' soft masks from predict.
-        self.return_attention_maps = False
 
     @property
     def with_segmenter(self) -> bool:
         return self.segmenter is not None
 
     # ------------------------------------------------------------------
-    def _det_inputs(self, inputs: torch.Tensor) -> torch.Tensor:
-        inputs = inputs.float()
-        if inputs.shape[1] == 3:
-            return inputs
-        return inputs[:, :1].expand(-1, 3, -1, -1).contiguous()
-
     @staticmethod
     def _fp32(inputs: torch.Tensor):
         """Autocast off for the segmenter: mmcv's nms (in the RPN and the
         RoI head) has no bf16 kernel on CPU."""
         return torch.autocast(inputs.device.type, enabled=False)
 
-    def _det_samples(self, inputs: torch.Tensor,
-                     data_samples: Optional[Sequence],
-                     with_gt: bool) -> List[DetDataSample]:
-        h, w = inputs.shape[-2:]
-        out = []
-        for i in range(inputs.shape[0]):
-            src = data_samples[i] if data_samples else None
-            shape = tuple(src.metainfo.get('img_shape', (h, w))[:2]) \
-                if src is not None else (h, w)
-            det = DetDataSample(metainfo=dict(
-                img_shape=shape, pad_shape=(h, w), batch_input_shape=(h, w),
-                ori_shape=shape, scale_factor=(1., 1.)))
-            if with_gt:
-                if src is None or 'gt_instances' not in src:
-                    raise ValueError('training the segmenter needs hand '
-                                     'annotations: add LoadHandInstances '
-                                     'to the pipeline')
-                gt = src.gt_instances
-                # box tensors, as mmdet's DetDataPreprocessor(boxtype2tensor)
-                # would give the detector
-                det.gt_instances = InstanceData(
-                    bboxes=get_box_tensor(gt.bboxes).to(inputs.device),
-                    labels=gt.labels.to(inputs.device), masks=gt.masks)
-            out.append(det)
-        return out
-
-    def _background(self, inputs: torch.Tensor) -> torch.Tensor:
-        """Normalised value of a black (0) pixel per channel, (1, C, 1, 1)."""
-        pre = self.data_preprocessor
-        if getattr(pre, '_enable_normalize', False):
-            value = (0 - pre.mean) / pre.std
-            value = value.reshape(1, -1, 1, 1)
-            if value.shape[1] != inputs.shape[1]:
-                value = value[:, :1].expand(1, inputs.shape[1], 1, 1)
-            return value.to(inputs)
-        return inputs.new_zeros(1, inputs.shape[1], 1, 1)
-
     @staticmethod
-    def _paste(masks: torch.Tensor, i: int, mask: torch.Tensor) -> None:
-        """Make ``masks[i]`` the (h', w') hand ``mask`` (top-left aligned,
-        cut to the input size; zero elsewhere)."""
-        h, w = masks.shape[-2:]
-        mask = mask[:h, :w].to(masks)
-        masks[i] = 0
-        masks[i, :mask.shape[0], :mask.shape[1]] = mask
+    def _det_sample(sample: Optional[BoneAgeDataSample], h: int, w: int,
+                    with_gt: bool) -> DetDataSample:
+        """The mmdet view of one sample: its shapes and hand annotations."""
+        shape = (h, w) if sample is None else \
+            tuple(sample.metainfo.get('img_shape', (h, w))[:2])
+        det = DetDataSample(metainfo=dict(
+            img_shape=shape, ori_shape=shape, scale_factor=(1., 1.)))
+        if with_gt:
+            if sample is None or 'gt_instances' not in sample:
+                raise ValueError('training the segmenter needs hand '
+                                 'annotations: add LoadHandInstances to the '
+                                 'pipeline')
+            det.gt_instances = sample.gt_instances.clone()
+        return det
 
-    def _gt_masks(self, inputs: torch.Tensor,
-                  data_samples: Sequence) -> torch.Tensor:
-        """(N, H, W) primary ground-truth hand masks (all ones if none)."""
+    def det_data(self, inputs: torch.Tensor,
+                 data_samples: Optional[Sequence] = None,
+                 training: bool = False) -> dict:
+        """The batch as the segmenter's own data preprocessor makes it.
+
+        Args:
+            inputs (Tensor): (N, C, H, W) normalised bone-age inputs.
+            data_samples (Sequence, optional): Their data samples.
+            training (bool): Carry the hand annotations (and pad masks).
+
+        Returns:
+            dict: ``inputs`` (N, 3, H', W') and ``data_samples``
+            (DetDataSample) for ``segmenter.loss``/``predict``.
+        """
+        pixels = self.data_preprocessor.to_pixels(inputs.float())
+        if pixels.shape[1] != 3:
+            pixels = pixels[:, :1].expand(-1, 3, -1, -1)
         h, w = inputs.shape[-2:]
-        masks = inputs.new_ones(inputs.shape[0], h, w)
+        samples = [self._det_sample(data_samples[i] if data_samples else
+                                    None, h, w, training)
+                   for i in range(inputs.shape[0])]
+        return self.segmenter.data_preprocessor(
+            dict(inputs=list(pixels * 255.), data_samples=samples), training)
+
+    def gt_masks(self, inputs: torch.Tensor,
+                 data_samples: Sequence) -> torch.Tensor:
+        """(N, H, W) primary ground-truth hand masks (all ones if none)."""
+        masks = inputs.new_ones(inputs.shape[0], *inputs.shape[-2:])
         for i, s in enumerate(data_samples):
             k = s.metainfo.get('primary_hand', -1)
             if 'gt_instances' in s and 0 <= k < len(s.gt_instances):
-                self._paste(masks, i, torch.from_numpy(
+                paste_mask(masks, i, torch.from_numpy(
                     s.gt_instances.masks[[k]].to_ndarray()[0]))
         return masks
 
@@ -220,19 +182,19 @@ class HandSegRegressor(BaseBoneAgeEstimator):
                 ) -> Tuple[torch.Tensor, List[InstanceData], List[int]]:
         """Predict hands; returns (N, H, W) chosen masks (ones for a
         fallback), the per-image predictions and the chosen indices."""
-        det_samples = self._det_samples(inputs, data_samples, False)
         with torch.no_grad(), self._fp32(inputs):
-            preds = self.segmenter.predict(self._det_inputs(inputs),
-                                           det_samples, rescale=False)
-        h, w = inputs.shape[-2:]
-        masks = inputs.new_ones(inputs.shape[0], h, w)
+            det = self.det_data(inputs, data_samples)
+            preds = self.segmenter.predict(det['inputs'],
+                                           det['data_samples'],
+                                           rescale=False)
+        masks = inputs.new_ones(inputs.shape[0], *inputs.shape[-2:])
         chosen = []
         for i, p in enumerate(preds):
             inst = p.pred_instances
             k = choose_hand(inst, self.hand_rule, self.score_thr)
             chosen.append(k)
             if k >= 0:
-                self._paste(masks, i, inst.masks[k])
+                paste_mask(masks, i, inst.masks[k])
         return masks, [p.pred_instances for p in preds], chosen
 
     def mask_inputs(self, inputs: torch.Tensor,
@@ -242,106 +204,84 @@ class HandSegRegressor(BaseBoneAgeEstimator):
         Args:
             inputs (Tensor): (N, C, H, W) normalised images.
             masks (Tensor): (N, H, W) hand masks in {0, 1}.
+
+        Returns:
+            Tensor: (N, C, H, W) masked (and cropped) images.
         """
         m = masks[:, None].to(inputs)
-        out = inputs * m + self._background(inputs) * (1 - m)
+        black = self.data_preprocessor.pixel_value(0., inputs.shape[1],
+                                                   inputs)
+        out = inputs * m + black * (1 - m)
         if not self.crop_to_hand:
             return out
-        h, w = inputs.shape[-2:]
-        rois = []
-        for i, mask in enumerate(masks):
-            ys, xs = torch.nonzero(mask > 0, as_tuple=True)
-            if ys.numel() == 0:
-                box = [0., 0., float(w), float(h)]
-            else:
-                x1, x2 = xs.min().item(), xs.max().item() + 1
-                y1, y2 = ys.min().item(), ys.max().item() + 1
-                mx, my = self.crop_margin * (x2 - x1), \
-                    self.crop_margin * (y2 - y1)
-                box = [max(0., x1 - mx), max(0., y1 - my),
-                       min(float(w), x2 + mx), min(float(h), y2 + my)]
-            rois.append([float(i)] + box)
-        rois = torch.tensor(rois, dtype=torch.float32, device=inputs.device)
-        return roi_align(out.float(), rois, (h, w), 1.0, 0, 'avg',
-                         True).to(inputs.dtype)
+        boxes = hand_boxes(masks, self.crop_margin)
+        return crop_parts(list(out), boxes[:, None], tuple(
+            inputs.shape[-2:])).to(inputs.dtype)
 
-    def _regress_feats(self, images: torch.Tensor, with_maps: bool = False):
-        maps = None
-        if with_maps:
-            feats, maps = self.backbone(images, return_masks=True)
-        else:
-            feats = self.backbone(images)
-        if not isinstance(feats, (tuple, list)):
-            feats = (feats, )
-        if self.neck is not None:
-            feats = self.neck(tuple(feats))
-        return tuple(feats), maps
+    def _masked(self, inputs: torch.Tensor, data_samples=None):
+        """Inputs masked with the chosen predicted hands (unchanged without
+        a segmenter), the per-image predictions and chosen indices."""
+        if not self.with_segmenter:
+            return inputs, None, None
+        masks, preds, chosen = self.segment(inputs, data_samples)
+        return self.mask_inputs(inputs, masks), preds, chosen
+
+    def _seg_losses(self, inputs: torch.Tensor, data_samples: List) -> dict:
+        """The detector's losses (weighted by ``seg_loss_weight``)."""
+        with self._fp32(inputs):
+            det = self.det_data(inputs, data_samples, training=True)
+            det_losses = self.segmenter.loss(det['inputs'],
+                                             det['data_samples'])
+        losses = {}
+        for k, v in det_losses.items():
+            if 'loss' in k:
+                v = [x * self.seg_loss_weight for x in v] \
+                    if isinstance(v, (list, tuple)) \
+                    else v * self.seg_loss_weight
+            losses[f'seg_{k}' if not k.startswith('loss') else k] = v
+        return losses
 
     # ------------------------------------------------------------------
     def tensor(self, inputs: torch.Tensor, data_samples=None,
                sex: Optional[torch.Tensor] = None) -> torch.Tensor:
         """(N,) ages (regressed on the chosen predicted hand)."""
-        images = inputs
-        if self.with_segmenter:
-            images = self.mask_inputs(inputs,
-                                      self.segment(inputs, data_samples)[0])
-        return self.head(self._regress_feats(images)[0], sex)
+        return super().tensor(self._masked(inputs, data_samples)[0],
+                              data_samples, sex)
 
     def loss(self, inputs: torch.Tensor, data_samples: List,
              sex: Optional[torch.Tensor]) -> dict:
-        losses = {}
-        images = inputs
+        losses, images = {}, inputs
         if self.with_segmenter:
-            with self._fp32(inputs):
-                det_losses = self.segmenter.loss(
-                    self._det_inputs(inputs),
-                    self._det_samples(inputs, data_samples, True))
-            for k, v in det_losses.items():
-                if 'loss' in k:
-                    v = [x * self.seg_loss_weight for x in v] \
-                        if isinstance(v, (list, tuple)) \
-                        else v * self.seg_loss_weight
-                losses[f'seg_{k}' if not k.startswith('loss') else k] = v
-            masks = self._gt_masks(inputs, data_samples) \
+            losses.update(self._seg_losses(inputs, data_samples))
+            masks = self.gt_masks(inputs, data_samples) \
                 if self.regress_on == 'gt' else \
                 self.segment(inputs, data_samples)[0]
             images = self.mask_inputs(inputs, masks)
-        feats, _ = self._regress_feats(images)
-        losses.update(self.head.loss(feats, sex, data_samples))
+        losses.update(super().loss(images, data_samples, sex))
         return losses
 
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[List[BoneAgeDataSample]] = None,
                 sex: Optional[torch.Tensor] = None
                 ) -> List[BoneAgeDataSample]:
-        images, preds, chosen = inputs, None, None
-        if self.with_segmenter:
-            masks, preds, chosen = self.segment(inputs, data_samples)
-            images = self.mask_inputs(inputs, masks)
-        feats, maps = self._regress_feats(images,
-                                          self.return_attention_maps)
-        ages = self.head(feats, sex).detach().cpu()
-        if data_samples is None:
-            data_samples = [BoneAgeDataSample() for _ in range(len(ages))]
-        for i, (sample, age) in enumerate(zip(data_samples, ages)):
-            sample.set_pred_age(age)
-            if preds is not None:
-                # every hand the segmenter found (input pixels), for
-                # segmentation metrics; the chosen one is a slice of them
-                hands = InstanceData(masks=preds[i].masks.bool().cpu(),
-                                     bboxes=preds[i].bboxes.cpu(),
-                                     scores=preds[i].scores.cpu())
-                sample.pred_instances = hands
-                k = chosen[i]
-                if k < 0:
-                    sample.set_metainfo(dict(fallback='no hand'))
-                    sample.pred_hand = InstanceData(
-                        masks=torch.ones(1, *inputs.shape[-2:],
-                                         dtype=torch.bool),
-                        scores=torch.zeros(1))
-                else:
-                    sample.pred_hand = hands[[k]]
-                sample.num_hands = int((hands.scores >= self.score_thr).sum())
-            if maps is not None:
-                sample.attention_maps = [m[i].cpu() for m in maps]
+        images, preds, chosen = self._masked(inputs, data_samples)
+        data_samples = super().predict(images, data_samples, sex)
+        if preds is None:
+            return data_samples
+        for sample, pred, k in zip(data_samples, preds, chosen):
+            # every hand the segmenter found (input pixels), for
+            # segmentation metrics; the chosen one is a slice of them
+            hands = InstanceData(masks=pred.masks.bool().cpu(),
+                                 bboxes=pred.bboxes.cpu(),
+                                 scores=pred.scores.cpu())
+            sample.pred_instances = hands
+            if k < 0:
+                sample.set_metainfo(dict(fallback='no hand'))
+                sample.pred_hand = InstanceData(
+                    masks=torch.ones(1, *inputs.shape[-2:],
+                                     dtype=torch.bool),
+                    scores=torch.zeros(1))
+            else:
+                sample.pred_hand = hands[[k]]
+            sample.num_hands = int((hands.scores >= self.score_thr).sum())
         return data_samples

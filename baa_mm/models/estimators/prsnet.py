@@ -24,6 +24,7 @@ before the resize in ``data_sample.hr_img`` with ``hr_factor`` (input → full
 resolution coordinates) in the metainfo; crops are taken from it. Without
 it the crops come from the network input.
 """
+import inspect
 from typing import Dict, List, Optional
 
 import torch
@@ -31,9 +32,9 @@ import torch.nn as nn
 from mmengine.structures import InstanceData
 
 from baa_mm.registry import MODELS
-from baa_mm.structures import BoneAgeDataSample
-from baa_mm.models.utils import crop_parts, map_boxes
-from .base import BaseBoneAgeEstimator
+from baa_mm.structures import BoneAgeDataSample, fill_pred_ages
+from baa_mm.models.utils import map_boxes
+from .base import BaseBoneAgeEstimator, require_interface, store_maps
 
 __all__ = ['PRSNet']
 
@@ -44,8 +45,22 @@ class PRSNet(BaseBoneAgeEstimator):
 
     ``predict`` fills ``pred_age`` and ``pred_parts`` (``bboxes`` (M, 4) in
     input pixels, ``hr_bboxes`` in full-resolution pixels, anchor
-    ``scores``, per-part ``ages``) and, when :attr:`return_relation_maps`,
-    ``relation_maps`` (one (h, w) map per relation module).
+    ``scores``, per-part ``ages``) and, when :attr:`return_maps`,
+    ``pred_maps`` (one (h, w) relation map per relation module).
+
+    What PRSNet needs of its parts (checked at build time):
+
+    - backbone: ``out_channels`` (channels per returned level, the last is
+      also the global feature), and for ``with_relation=False`` a
+      ``relation_indices`` keyword (PRSNet builds it with
+      ``relation_indices=()``); :class:`RelationResNet` offers both.
+    - head: :class:`BoneAgeRegressionHead`'s ``forward_normalised``,
+      ``denormalise``, ``normalised_targets`` and ``loss_normalised``.
+    - part_extractor: ``crop``, ``feat_dim`` and ``loss``
+      (:class:`PartFeatureExtractor`); part_selection: ``select`` and
+      ``num_parts`` (:class:`PartSelectionHead`).
+    - data preprocessor: ``normalize`` (crops from the full-resolution
+      image are normalised as the inputs were).
 
     Args:
         backbone (dict): A :class:`RelationResNet` config whose
@@ -76,20 +91,17 @@ class PRSNet(BaseBoneAgeEstimator):
                  data_preprocessor: Optional[dict] = None,
                  channels_last: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='BoneAgeDataPreprocessor')
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        backbone = dict(backbone)
-        if not with_relation:
-            backbone['relation_indices'] = ()
-        self.backbone = MODELS.build(backbone)
         self.with_relation = with_relation
         self.with_selection = with_selection
-        channels = self.backbone.stage_channels
-        level_channels = [channels[i] for i in self.backbone.out_indices]
+        self.backbone = MODELS.build(self._backbone_cfg(backbone))
+        require_interface(self.backbone, ['out_channels'], 'PRSNet',
+                          'backbone')
+        level_channels = list(self.backbone.out_channels)
         in_channels = level_channels[-1]
         self.gap = nn.AdaptiveAvgPool2d(1)
+        self.part_selection = self.part_extractor = self.rank_loss = None
         if with_selection:
             if part_selection is None or part_extractor is None:
                 raise ValueError('with_selection=True needs part_selection '
@@ -99,11 +111,14 @@ class PRSNet(BaseBoneAgeEstimator):
             self.part_selection = MODELS.build(part_selection)
             self.part_extractor = MODELS.build(part_extractor)
             self.rank_loss = MODELS.build(rank_loss)
+            require_interface(self.part_selection, ['select', 'num_parts'],
+                              'PRSNet', 'part_selection')
+            require_interface(self.part_extractor,
+                              ['crop', 'feat_dim', 'loss'], 'PRSNet',
+                              'part_extractor')
+            require_interface(self.data_preprocessor, ['normalize'],
+                              'PRSNet', 'data_preprocessor')
             in_channels += self.part_extractor.feat_dim
-        else:
-            self.part_selection = None
-            self.part_extractor = None
-            self.rank_loss = None
         head = dict(head)
         if head.get('in_channels') is None:
             head['in_channels'] = in_channels
@@ -111,18 +126,41 @@ class PRSNet(BaseBoneAgeEstimator):
             raise ValueError(f'head.in_channels={head["in_channels"]} but '
                              f'the fused features have {in_channels} channels')
         self.head = MODELS.build(head)
-        #: Set True (visualisation) to return relation maps from predict.
-        self.return_relation_maps = False
+        require_interface(self.head, [
+            'forward_normalised', 'denormalise', 'normalised_targets',
+            'loss_normalised'
+        ], 'PRSNet', 'head')
         if channels_last:
             self.to(memory_format=torch.channels_last)
         self.channels_last = channels_last
+
+    def _backbone_cfg(self, backbone: dict) -> dict:
+        """The backbone config, with ``relation_indices=()`` when
+        ``with_relation`` is off (the backbone must accept it)."""
+        backbone = dict(backbone)
+        if self.with_relation:
+            return backbone
+        cls = backbone['type']
+        if isinstance(cls, str):
+            scope = backbone.get('_scope_')
+            cls = MODELS.get(f'{scope}.{cls}' if scope and '.' not in cls
+                             else cls)
+        if cls is None or 'relation_indices' not in \
+                inspect.signature(cls).parameters:
+            raise TypeError(
+                'PRSNet(with_relation=False) builds its backbone with '
+                f"relation_indices=(); backbone type {backbone['type']!r} "
+                'does not take that argument (use RelationResNet)')
+        backbone['relation_indices'] = ()
+        return backbone
 
     @property
     def num_parts(self) -> int:
         return self.part_selection.num_parts if self.with_selection else 0
 
     # ------------------------------------------------------------------
-    def _img_shapes(self, inputs: torch.Tensor,
+    @staticmethod
+    def _img_shapes(inputs: torch.Tensor,
                     data_samples: Optional[List]) -> List[tuple]:
         h, w = inputs.shape[-2:]
         if not data_samples:
@@ -148,36 +186,24 @@ class PRSNet(BaseBoneAgeEstimator):
                data_samples: Optional[List]) -> torch.Tensor:
         """(N*M, C, S, S) normalised crops: from ``hr_img`` at ``hr_boxes``
         when every sample has one, else from the inputs at ``boxes``."""
-        size = self.part_extractor.crop_size
-        ratio = self.part_extractor.sampling_ratio
         has_hr = bool(data_samples) and all('hr_img' in s
                                             for s in data_samples)
         if not has_hr:
-            return crop_parts(list(inputs), boxes, size,
-                              ratio).to(inputs.dtype)
+            return self.part_extractor.crop(list(inputs),
+                                            boxes).to(inputs.dtype)
         images = [s.hr_img.to(inputs.device) for s in data_samples]
-        crops = crop_parts(images, hr_boxes, size, ratio)
-        pre = self.data_preprocessor
-        if getattr(pre, '_enable_normalize', False):
-            crops = (crops -
-                     pre.mean[:crops.shape[1]]) / pre.std[:crops.shape[1]]
-        channels = getattr(pre, 'num_channels', crops.shape[1])
-        if crops.shape[1] != channels:
-            crops = crops.expand(-1, channels, -1, -1)
-        if self.channels_last:
-            crops = crops.contiguous(memory_format=torch.channels_last)
-        return crops
+        return self.data_preprocessor.normalize(
+            self.part_extractor.crop(images, hr_boxes))
 
     def _run(self,
              inputs: torch.Tensor,
              data_samples: Optional[List],
              sex: Optional[torch.Tensor],
-             return_relation: bool = False) -> Dict[str, object]:
+             with_maps: bool = False) -> Dict[str, object]:
         """Everything the modes need (normalised ages)."""
         out: Dict[str, object] = {}
-        if return_relation:
-            feats, out['relation_maps'] = self.backbone(
-                inputs, return_relation=True)
+        if with_maps:
+            feats, out['maps'] = self.backbone(inputs, return_maps=True)
         else:
             feats = self.backbone(inputs)
         fused = [self.gap(feats[-1]).flatten(1)]
@@ -197,26 +223,22 @@ class PRSNet(BaseBoneAgeEstimator):
                                                   sex).float()
         return out
 
-    def _denorm(self, x: torch.Tensor) -> torch.Tensor:
-        return x * self.head.age_std + self.head.age_mean
-
     # ------------------------------------------------------------------
     def tensor(self, inputs: torch.Tensor, data_samples=None,
                sex: Optional[torch.Tensor] = None) -> torch.Tensor:
         """(N,) ages."""
-        return self._denorm(self._run(inputs, data_samples, sex)['age'])
+        return self.head.denormalise(
+            self._run(inputs, data_samples, sex)['age'])
 
     def loss(self, inputs: torch.Tensor, data_samples: List[BoneAgeDataSample],
              sex: Optional[torch.Tensor]) -> dict:
         out = self._run(inputs, data_samples, sex)
-        gt = torch.stack([s.gt_age for s in data_samples]).to(inputs.device)
-        target = (gt.float() - self.head.age_mean) / self.head.age_std
-        losses = dict(loss_age=self.head.loss_module(out['age'], target))
+        losses = self.head.loss_normalised(out['age'], data_samples)
         if self.with_selection:
+            target = self.head.normalised_targets(data_samples,
+                                                  inputs.device)
             part_ages = out['part_ages']
-            num_parts = part_ages.shape[1]
-            losses['loss_part'] = self.part_extractor.loss_module(
-                part_ages.reshape(-1), target.repeat_interleave(num_parts))
+            losses['loss_part'] = self.part_extractor.loss(part_ages, target)
             confidence = -(part_ages.detach() - target[:, None]).abs()
             losses['loss_rank'] = self.rank_loss(out['part_scores'],
                                                  confidence)
@@ -226,24 +248,17 @@ class PRSNet(BaseBoneAgeEstimator):
                 inputs: torch.Tensor,
                 data_samples: Optional[List[BoneAgeDataSample]] = None,
                 sex: Optional[torch.Tensor] = None) -> List[BoneAgeDataSample]:
-        out = self._run(
-            inputs,
-            data_samples,
-            sex,
-            return_relation=self.return_relation_maps)
-        ages = self._denorm(out['age']).detach().cpu()
-        if data_samples is None:
-            data_samples = [BoneAgeDataSample() for _ in range(len(ages))]
-        for i, (sample, age) in enumerate(zip(data_samples, ages)):
-            sample.set_pred_age(age)
-            if self.with_selection:
+        with_maps = self.return_maps and self.with_relation
+        out = self._run(inputs, data_samples, sex, with_maps=with_maps)
+        data_samples = fill_pred_ages(self.head.denormalise(out['age']),
+                                      data_samples)
+        if self.with_selection:
+            part_ages = self.head.denormalise(out['part_ages'].detach())
+            for i, sample in enumerate(data_samples):
                 sample.pred_parts = InstanceData(
                     bboxes=out['boxes'][i].detach().cpu(),
                     hr_bboxes=out['hr_boxes'][i].detach().cpu(),
                     scores=out['part_scores'][i].detach().cpu(),
-                    ages=self._denorm(out['part_ages'][i].detach()).cpu())
-            if 'relation_maps' in out:
-                sample.relation_maps = [
-                    m[i].cpu() for m in out['relation_maps']
-                ]
+                    ages=part_ages[i].cpu())
+        store_maps(data_samples, out.get('maps'))
         return data_samples

@@ -5,7 +5,7 @@ import torch
 
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
-from .base import BaseBoneAgeEstimator
+from .base import BaseBoneAgeEstimator, backbone_forward, store_maps
 
 __all__ = ['BoneAgeRegressor']
 
@@ -18,7 +18,13 @@ class BoneAgeRegressor(BaseBoneAgeEstimator):
 
     - ``tensor``: (N,) predicted ages (for export/benchmarks).
     - ``loss``: dict of losses.
-    - ``predict``: list of :class:`BoneAgeDataSample` with ``pred_age``.
+    - ``predict``: list of :class:`BoneAgeDataSample` with ``pred_age``
+      (and ``pred_maps`` when :attr:`return_maps` and the backbone has
+      maps).
+
+    Needs of its parts: the head is a :class:`BoneAgeRegressionHead` (or
+    offers ``forward``/``loss``/``predict`` with its signatures); the
+    backbone returns a tensor or a tuple of them.
 
     Args:
         backbone (dict): Backbone config, e.g. ``dict(_scope_='mmpretrain',
@@ -39,8 +45,6 @@ class BoneAgeRegressor(BaseBoneAgeEstimator):
                  data_preprocessor: Optional[dict] = None,
                  channels_last: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='BoneAgeDataPreprocessor')
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
@@ -51,12 +55,15 @@ class BoneAgeRegressor(BaseBoneAgeEstimator):
 
     def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor]:
         """(N, C, H, W) images → tuple of features (the neck's outputs)."""
-        feats = self.backbone(inputs)
-        if not isinstance(feats, (tuple, list)):
-            feats = (feats, )
+        return self._feats_and_maps(inputs)[0]
+
+    def _feats_and_maps(self, inputs: torch.Tensor, with_maps: bool = False):
+        """Features and, with ``with_maps``, the backbone's maps (or
+        None)."""
+        feats, maps = backbone_forward(self.backbone, inputs, with_maps)
         if self.neck is not None:
-            feats = self.neck(feats)
-        return tuple(feats)
+            feats = tuple(self.neck(feats))
+        return feats, maps
 
     def tensor(self, inputs: torch.Tensor, data_samples=None,
                sex: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -70,4 +77,7 @@ class BoneAgeRegressor(BaseBoneAgeEstimator):
                 data_samples: Optional[List[BoneAgeDataSample]] = None,
                 sex: Optional[torch.Tensor] = None
                 ) -> List[BoneAgeDataSample]:
-        return self.head.predict(self.extract_feat(inputs), sex, data_samples)
+        feats, maps = self._feats_and_maps(inputs, self.return_maps)
+        samples = self.head.predict(feats, sex, data_samples)
+        store_maps(samples, maps)
+        return samples

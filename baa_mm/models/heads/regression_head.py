@@ -6,7 +6,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from baa_mm.registry import MODELS
-from baa_mm.structures import BoneAgeDataSample
+from baa_mm.structures import BoneAgeDataSample, fill_pred_ages
 
 __all__ = ['BoneAgeRegressionHead']
 
@@ -88,8 +88,30 @@ class BoneAgeRegressionHead(BaseModule):
         return torch.cat([feats, emb], dim=1)
 
     def forward_normalised(self, feats, sex=None) -> torch.Tensor:
-        """(N,) normalised age predictions."""
+        """(N,) normalised age predictions (what the loss compares)."""
         return self.mlp(self.pre_logits(feats, sex)).squeeze(1)
+
+    def normalise(self, ages: torch.Tensor) -> torch.Tensor:
+        """Ages in the dataset's unit → the scale the network predicts."""
+        return (ages - self.age_mean) / self.age_std
+
+    def denormalise(self, x: torch.Tensor) -> torch.Tensor:
+        """Normalised predictions → ages in the dataset's unit (float32)."""
+        return x.float() * self.age_std + self.age_mean
+
+    def normalised_targets(self, data_samples: List[BoneAgeDataSample],
+                           device: torch.device) -> torch.Tensor:
+        """(N,) normalised ``gt_age`` of the samples (float32)."""
+        gt = torch.stack([s.gt_age for s in data_samples]).to(device)
+        return self.normalise(gt.float())
+
+    def loss_normalised(self, pred: torch.Tensor,
+                        data_samples: List[BoneAgeDataSample]) -> dict:
+        """``dict(loss_age=...)`` of (N,) normalised predictions made by an
+        estimator (e.g. from features it fused itself) against ``gt_age``."""
+        pred = pred.float()
+        target = self.normalised_targets(data_samples, pred.device)
+        return dict(loss_age=self.loss_module(pred, target))
 
     def forward(self, feats: Union[torch.Tensor, Tuple[torch.Tensor]],
                 sex: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -103,24 +125,16 @@ class BoneAgeRegressionHead(BaseModule):
         Returns:
             Tensor: (N,) ages in the dataset's unit (float32).
         """
-        return self.forward_normalised(feats, sex).float() * self.age_std \
-            + self.age_mean
+        return self.denormalise(self.forward_normalised(feats, sex))
 
     def loss(self, feats, sex: Optional[torch.Tensor],
              data_samples: List[BoneAgeDataSample]) -> dict:
         """Regression loss against ``gt_age``; returns ``dict(loss_age=..)``."""
-        pred = self.forward_normalised(feats, sex).float()
-        gt = torch.stack([s.gt_age for s in data_samples]).to(pred.device)
-        target = (gt - self.age_mean) / self.age_std
-        return dict(loss_age=self.loss_module(pred, target))
+        return self.loss_normalised(self.forward_normalised(feats, sex),
+                                    data_samples)
 
     def predict(self, feats, sex: Optional[torch.Tensor],
                 data_samples: Optional[List[BoneAgeDataSample]] = None
                 ) -> List[BoneAgeDataSample]:
         """Write ``pred_age`` into (new or given) data samples."""
-        ages = self.forward(feats, sex).detach().cpu()
-        if data_samples is None:
-            data_samples = [BoneAgeDataSample() for _ in range(len(ages))]
-        for sample, age in zip(data_samples, ages):
-            sample.set_pred_age(age)
-        return data_samples
+        return fill_pred_ages(self.forward(feats, sex), data_samples)

@@ -1,7 +1,9 @@
+from .hand_ops import HAND_RULES, choose_hand, hand_boxes, paste_mask
 from .part_ops import (clip_boxes, crop_parts, map_boxes, part_ranking_loss,
                        select_top_parts)
 
 __all__ = [
     'clip_boxes', 'crop_parts', 'map_boxes', 'part_ranking_loss',
-    'select_top_parts'
+    'select_top_parts', 'HAND_RULES', 'choose_hand', 'hand_boxes',
+    'paste_mask'
 ]

@@ -3,7 +3,7 @@
 Shape shorthand: N images, A anchors, M parts, C channels, S crop side.
 Boxes are ``(x1, y1, x2, y2)`` in pixels.
 """
-from typing import List, Sequence, Tuple
+from typing import List, Sequence, Tuple, Union
 
 import torch
 from mmcv.ops import batched_nms, roi_align
@@ -111,14 +111,14 @@ def map_boxes(boxes: torch.Tensor, factors: torch.Tensor) -> torch.Tensor:
 
 def crop_parts(images: List[torch.Tensor],
                boxes: torch.Tensor,
-               out_size: int,
+               out_size: Union[int, Tuple[int, int]],
                sampling_ratio: int = 0) -> torch.Tensor:
     """Crop and resize boxes with mmcv's RoIAlign (area-averaged sampling).
 
     Args:
         images (list[Tensor]): N images (C, H_i, W_i), sizes may differ.
         boxes (Tensor): (N, M, 4) boxes in each image's own pixels.
-        out_size (int): Output side S.
+        out_size (int | tuple[int, int]): Output side S, or (S_h, S_w).
         sampling_ratio (int): RoIAlign samples per bin and axis; 0 (default)
             adapts to the box (``ceil(box / S)``), averaging over all source
             pixels; a small fixed value is cheaper for large boxes.
@@ -126,13 +126,15 @@ def crop_parts(images: List[torch.Tensor],
     Returns:
         Tensor: (N * M, C, S, S) crops, image-major (float32).
     """
+    size = (out_size, out_size) if isinstance(out_size, int) else \
+        tuple(out_size)
     crops = []
     for img, img_boxes in zip(images, boxes):
         h, w = img.shape[-2:]
         b = clip_boxes(img_boxes.float(), h, w)
         rois = torch.cat([b.new_zeros(b.shape[0], 1), b], dim=1)
         crops.append(
-            roi_align(img[None].float(), rois, (out_size, out_size), 1.0,
+            roi_align(img[None].float(), rois, size, 1.0,
                       sampling_ratio, 'avg', True))
     return torch.cat(crops)
 

@@ -1,4 +1,5 @@
 # Plain baseline: ResNet-18 (random init, 1-channel input) + sex embedding.
+_base_ = ['../rsna_age_stats.py']
 model = dict(
     type='BoneAgeRegressor',
     data_preprocessor=dict(
@@ -18,8 +19,7 @@ model = dict(
         in_channels=512,
         sex_embed_dims=32,
         hidden_dims=(256, ),
-        # RSNA training set statistics (months); only a normalisation.
-        age_mean=127.,
-        age_std=41.,
+        age_mean={{_base_.age_mean}},
+        age_std={{_base_.age_std}},
         loss=dict(_scope_='mmdet', type='L1Loss', loss_weight=1.0)),
     channels_last=True)

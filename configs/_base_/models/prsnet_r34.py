@@ -5,6 +5,7 @@
 # regression + ranking loss. Random init on 1-channel radiographs; for
 # ImageNet weights set num_channels=3 / in_channels=3 and a local
 # init_cfg=dict(type='Pretrained', checkpoint='/path/resnet34.pth').
+_base_ = ['../rsna_age_stats.py']
 model = dict(
     type='PRSNet',
     with_relation=True,
@@ -51,7 +52,7 @@ model = dict(
         # concat(F_local, F_global, one-hot sex) -> FC
         sex_embed_dims=2,
         hidden_dims=(),
-        age_mean=127.,
-        age_std=41.,
+        age_mean={{_base_.age_mean}},
+        age_std={{_base_.age_std}},
         loss=dict(_scope_='mmdet', type='MSELoss', loss_weight=1.0)),
     channels_last=True)

@@ -4,7 +4,7 @@
 # before the last FC; L = L_cls + L_box + L_mask + L_reg, trained together.
 # The text says L_reg is L1 (mean absolute error), the printed equation is
 # squared: L1 here, swap head.loss for mmdet's MSELoss for the other.
-_base_ = ['./mask_rcnn_r50_fpn_hand.py']
+_base_ = ['./mask_rcnn_r50_fpn_hand.py', '../rsna_age_stats.py']
 model = dict(
     _delete_=True,
     type='HandSegRegressor',
@@ -27,6 +27,6 @@ model = dict(
         in_channels=2048,
         sex_embed_dims=32,
         hidden_dims=(),
-        age_mean=127.,
-        age_std=41.,
+        age_mean={{_base_.age_mean}},
+        age_std={{_base_.age_std}},
         loss=dict(_scope_='mmdet', type='L1Loss', loss_weight=1.0)))
