@@ -1,5 +1,6 @@
 """Shared fixtures: small data sets the tests write themselves."""
 import csv
+import importlib.util
 import json
 import logging
 import os
@@ -127,3 +128,14 @@ def run_tool(args, cwd=REPO, env=None, timeout=600):
 
 
 PYTHON = sys.executable
+
+
+def load_tool(relpath: str):
+    """Import a script under ``tools/`` (not a package) to test its
+    functions; the one place tests load a file by path."""
+    path = osp.join(REPO, relpath)
+    name = 'baa_mm_tool_' + osp.splitext(osp.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

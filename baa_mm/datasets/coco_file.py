@@ -28,7 +28,8 @@ def load_coco(path: str,
     Raises:
         FileNotFoundError: the file is missing.
         LabelFileError: not JSON, a ``require``d list missing, or an
-            annotation whose ``image_id`` names no image (the annotation id
+            annotation whose ``image_id`` names no image or (with
+            ``categories``) that has no ``category_id`` (the annotation id
             is given).
     """
     if not osp.isfile(path):
@@ -44,12 +45,15 @@ def load_coco(path: str,
     if missing:
         raise LabelFileError(f'{path}: not a COCO instances file (missing '
                              f'{" and ".join(map(repr, missing))})')
-    image_ids = {img.get('id') for img in data['images']}
+    image_ids = {img.get('id') for img in data.get('images', [])}
     for ann in data.get('annotations', []):
         if ann.get('image_id') not in image_ids:
             raise LabelFileError(
                 f'{path}: annotation {ann.get("id")} refers to image_id '
                 f'{ann.get("image_id")!r}, which is not in images')
+        if 'categories' in data and 'category_id' not in ann:
+            raise LabelFileError(f'{path}: annotation {ann.get("id")} has no '
+                                 'category_id')
     coco = COCO()
     coco.dataset = data
     with contextlib.redirect_stdout(io.StringIO()):  # "creating index..."

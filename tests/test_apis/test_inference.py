@@ -2,7 +2,6 @@
 import glob
 import os.path as osp
 
-import numpy as np
 import pytest
 import torch
 

@@ -46,6 +46,11 @@ def test_errors_name_the_file_and_the_problem(tmp_path):
                        match=r'y.json: annotation 11 refers to image_id 5, '
                        'which is not in images'):
         load_coco(_write(tmp_path / 'y.json', data))
+    data = _coco()
+    del data['annotations'][0]['category_id']
+    with pytest.raises(LabelFileError,
+                       match='z.json: annotation 10 has no category_id'):
+        load_coco(_write(tmp_path / 'z.json', data))
 
 
 def test_images_only_file_when_asked(tmp_path):

@@ -1,8 +1,6 @@
 """HandSegDataset: COCO hand masks through an mmdet pipeline."""
-import importlib.util
 import json
 import logging
-import os.path as osp
 
 import cv2
 import numpy as np
@@ -14,7 +12,7 @@ from baa_mm.datasets.hand_masks import mask_iou, mask_to_coco_polygons
 from baa_mm.datasets.hand_seg import HandSegDataset
 from baa_mm.datasets.phantom import generate_phantom_split, render_phantom
 from baa_mm.registry import DATASETS
-from conftest import REPO
+from conftest import load_tool
 
 SCOPED = [
     dict(_scope_='mmdet', type='LoadImageFromFile'),
@@ -31,12 +29,7 @@ PREFIXED = [
 
 
 def _load_tool(name):
-    path = osp.join(REPO, 'tools', 'dataset_converters', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'baa_mm_test_{name}',
-                                                  path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(f'tools/dataset_converters/{name}.py')
 
 
 @pytest.fixture(scope='module')

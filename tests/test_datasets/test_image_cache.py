@@ -14,7 +14,7 @@ from baa_mm.datasets import image_cache as ic
 from baa_mm.datasets.image_cache import (META_NAME, CachedImageResolver,
                                          ImageCacheError, build_cache)
 from baa_mm.datasets.label_file import LabelFileError
-from conftest import PYTHON, REPO, write_rsna_folder
+from conftest import PYTHON, REPO, load_tool, write_rsna_folder
 from test_image_io import write_dicom
 
 LONG = 64  # long side of the caches built here
@@ -418,12 +418,7 @@ def test_dataset_integration(tmp_path):
 
 
 def test_benchmark_tool_runs(src, tmp_path, capsys):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_cache',
-        osp.join(REPO, 'tools', 'analysis_tools', 'benchmark_cache.py'))
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_tool('tools/analysis_tools/benchmark_cache.py')
     threads = cv2.getNumThreads()
     try:
         res = bench.main(['--src', str(src), '--cache', str(tmp_path / 'c'),

@@ -1,7 +1,6 @@
 """tools/analysis_tools/eval_hand_segmenter.py: IoU against outlines, the
 no-hand case named, the gallery; on phantoms with a random segmenter."""
 import csv
-import importlib.util
 import json
 import os.path as osp
 
@@ -12,22 +11,14 @@ import torch
 from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 
-from conftest import REPO
+from conftest import REPO, load_tool
 
 TOOL = osp.join(REPO, 'tools', 'analysis_tools', 'eval_hand_segmenter.py')
 SMOKE = osp.join(REPO, 'configs', 'quick_schedules',
                  'mask-rcnn_r18_fpn_1xb2-1e_phantom-64px.py')
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location('baa_mm_test_eval_seg',
-                                                  TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = _load()
+tool = load_tool(TOOL)
 
 
 def _pure_red(bgr):

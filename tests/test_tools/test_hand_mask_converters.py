@@ -6,7 +6,6 @@ The package functions they use are tested in
 RSNA outlines / boxes / radiographs of ``../shared/data/rsna_fullsize`` when
 present (skipped otherwise).
 """
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -23,7 +22,7 @@ from baa_mm.datasets.hand_masks import (mask_bbox, mask_iou,
                                         supervisely_to_polygon)
 from baa_mm.datasets.image_io import decode_radiograph
 from baa_mm.datasets.phantom import render_phantom
-from conftest import PYTHON, REPO, SHARED_DATA
+from conftest import PYTHON, REPO, SHARED_DATA, load_tool
 
 FULLSIZE = osp.join(SHARED_DATA, 'rsna_fullsize')
 POLY_DIR = osp.join(FULLSIZE, 'annotations', 'hand_polygons')
@@ -36,16 +35,8 @@ PSEUDO_TOOL = osp.join(REPO, 'tools', 'dataset_converters',
 EVAL_TOOL = osp.join(REPO, 'tools', 'analysis_tools', 'eval_pseudo_masks.py')
 
 
-def _load(path):
-    name = 'baa_mm_test_' + osp.splitext(osp.basename(path))[0]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sly2coco = _load(CONVERTER)
-pseudo_tool = _load(PSEUDO_TOOL)
+sly2coco = load_tool(CONVERTER)
+pseudo_tool = load_tool(PSEUDO_TOOL)
 
 
 def _need_real_data():
@@ -308,7 +299,7 @@ def test_real_supervisely_outlines_and_boxes(tmp_path):
 def test_real_pseudo_mask_iou():
     """The reported number: mean IoU vs the RSNA outlines (full size)."""
     _need_real_data()
-    eval_tool = _load(EVAL_TOOL)
+    eval_tool = load_tool(EVAL_TOOL)
     args = ['--data-root', FULLSIZE]
     if all(osp.isdir(d) for d in THUMB_DIRS):
         args += ['--thumb-dirs'] + THUMB_DIRS
@@ -324,7 +315,7 @@ def test_real_pseudo_mask_iou():
 
 
 def test_eval_tool_missing_data(tmp_path):
-    eval_tool = _load(EVAL_TOOL)
+    eval_tool = load_tool(EVAL_TOOL)
     with pytest.raises(SystemExit, match='outline folder not found'):
         eval_tool.main(['--data-root', str(tmp_path / 'nowhere')])
 

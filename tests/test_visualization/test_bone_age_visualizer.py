@@ -1,6 +1,5 @@
 """BoneAgeVisualizer: panels, boxes in the right coordinates, files."""
 import numpy as np
-import pytest
 import torch
 from mmengine.structures import InstanceData
 

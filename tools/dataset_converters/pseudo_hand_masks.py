@@ -51,6 +51,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from baa_mm.datasets.coco_file import load_coco
 from baa_mm.datasets.folder import list_folder_files
 from baa_mm.datasets.hand_masks import (PSEUDO_MASK_DEFAULTS, coco_image_id,
                                         mask_iou, mask_to_coco_polygons,
@@ -62,14 +63,9 @@ from baa_mm.visualization.mask_overlay import draw_mask_overlay
 
 def _gt_masks(gt_file: str) -> Dict[str, tuple]:
     """file name -> (image entry, [annotations]) of a COCO file with masks."""
-    with open(gt_file) as f:
-        coco = json.load(f)
-    by_id = {img['id']: (img, []) for img in coco.get('images', [])}
-    for ann in coco.get('annotations', []):
-        if ann.get('image_id') in by_id:
-            by_id[ann['image_id']][1].append(ann)
-    return {osp.basename(img['file_name']): (img, anns)
-            for img, anns in by_id.values()}
+    coco = load_coco(gt_file, 'ground-truth mask')
+    return {osp.basename(img['file_name']): (img, coco.imgToAnns.get(i, []))
+            for i, img in coco.imgs.items()}
 
 
 def _decode_segm(ann: dict, h: int, w: int) -> Optional[np.ndarray]:

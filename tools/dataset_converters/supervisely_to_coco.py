@@ -59,6 +59,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from pycocotools import mask as mask_utils
 
+from baa_mm.datasets.coco_file import (coco_anns_by_stem, coco_images_by_stem,
+                                       load_coco)
 from baa_mm.datasets.hand_masks import coco_image_id, supervisely_to_polygon
 from baa_mm.datasets.image_io import decode_radiograph
 
@@ -150,20 +152,17 @@ def _clip(poly: np.ndarray, w: int, h: int) -> np.ndarray:
 
 
 def _load_boxes(path: str) -> Dict[str, dict]:
-    """stem -> {bbox, width, height, file_name} from a COCO file."""
-    with open(path) as f:
-        coco = json.load(f)
-    images = {img['id']: img for img in coco.get('images', [])}
+    """stem -> {bboxes, width, height, file_name} from a COCO file (images
+    with at least one box)."""
+    coco = load_coco(path, 'hand box')
+    images = coco_images_by_stem(coco)
     out: Dict[str, dict] = {}
-    for ann in coco.get('annotations', []):
-        img = images.get(ann.get('image_id'))
-        if img is None or not ann.get('bbox'):
-            continue
-        stem = osp.splitext(osp.basename(img['file_name']))[0]
-        out.setdefault(stem, dict(
-            file_name=img['file_name'], width=img['width'],
-            height=img['height'], bboxes=[]))['bboxes'].append(
-                [float(v) for v in ann['bbox']])
+    for stem, anns in coco_anns_by_stem(coco).items():
+        img = images[stem]
+        boxes = [[float(v) for v in a['bbox']] for a in anns if a.get('bbox')]
+        if boxes:
+            out[stem] = dict(file_name=img['file_name'], width=img['width'],
+                             height=img['height'], bboxes=boxes)
     return out
 
 

@@ -15,8 +15,8 @@ class Bf16OptimWrapper(OptimWrapper):
 
     mmengine's ``AmpOptimWrapper`` refuses CPUs; ``torch.autocast`` supports
     bf16 on CPU and on CUDA (measured 1.69x faster than fp32 per ResNet-18
-    training step on 2 AVX512-BF16 cores without AMX, with channels-last).  bf16 has fp32's exponent range,
-    so no loss scaling is needed.  Parameters and optimizer state stay fp32.
+    training step on 2 AVX512-BF16 cores without AMX, with channels-last).
+    bf16 has fp32's exponent range, so no loss scaling is needed.  Parameters and optimizer state stay fp32.
     ``tools/train.py --amp`` selects this wrapper on CPU.
 
     Args:

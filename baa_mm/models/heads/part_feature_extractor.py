@@ -46,10 +46,10 @@ class PartFeatureExtractor(BaseModule):
         super().__init__(init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         if not hasattr(self.backbone, 'feat_dim'):
+            name = type(self.backbone).__name__
             raise TypeError(
                 'PartFeatureExtractor needs its backbone to provide feat_dim '
-                f'(channels of its last output); {type(self.backbone).__name__}'
-                ' does not')
+                f'(channels of its last output); {name} does not')
         self.crop_size = crop_size
         self.sampling_ratio = sampling_ratio
         #: F, the width of each part feature.

@@ -1,5 +1,5 @@
 """PRSNet's part selection module: score anchors, NMS, keep the top M."""
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, Sequence, Tuple
 
 import torch
 import torch.nn as nn

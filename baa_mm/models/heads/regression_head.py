@@ -129,7 +129,7 @@ class BoneAgeRegressionHead(BaseModule):
 
     def loss(self, feats, sex: Optional[torch.Tensor],
              data_samples: List[BoneAgeDataSample]) -> dict:
-        """Regression loss against ``gt_age``; returns ``dict(loss_age=..)``."""
+        """Regression loss against ``gt_age``: ``dict(loss_age=...)``."""
         return self.loss_normalised(self.forward_normalised(feats, sex),
                                     data_samples)
 

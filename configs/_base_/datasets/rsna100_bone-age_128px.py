@@ -1,7 +1,9 @@
 # RSNA Pediatric Bone Age, 100x100 thumbnails (train 10,000 / val 1,000).
 # Point data_root at the folder holding train/, train.csv, val/, val.csv, e.g.
 #   python tools/train.py CONFIG --data-root ../shared/data/rsna100
-dataset_type = 'RSNABoneAgeDataset'
+# The same RSNA-style layout and loaders as the phantoms; here batches of 64
+# and affine augmentation.
+_base_ = ['./phantom_bone-age_128px.py']
 data_root = 'data/rsna100'
 img_size = 128
 
@@ -13,37 +15,14 @@ train_pipeline = [
          max_shift=0.05),
     dict(type='PackBoneAgeInputs'),
 ]
-test_pipeline = [
-    dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
-    dict(type='PackBoneAgeInputs'),
-]
 
 train_dataloader = dict(
     batch_size=64,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='train.csv',
-        data_prefix=dict(img_path='train'),
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=64,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='val.csv',
-        data_prefix=dict(img_path='val'),
-        test_mode=True,
-        pipeline=test_pipeline))
+    dataset=dict(data_root=data_root, pipeline=train_pipeline))
+val_dataloader = dict(batch_size=64, dataset=dict(data_root=data_root))
 # rsna100 has no labelled test split of its own: test on val.
-test_dataloader = val_dataloader
-
-val_evaluator = dict(type='BoneAgeMetric')
-test_evaluator = val_evaluator
+test_dataloader = dict(
+    batch_size=64,
+    dataset=dict(
+        data_root=data_root, ann_file='val.csv',
+        data_prefix=dict(img_path='val')))
