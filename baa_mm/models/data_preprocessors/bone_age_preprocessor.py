@@ -68,12 +68,14 @@ class BoneAgeDataPreprocessor(ImgDataPreprocessor):
                          pad_value=pad_value, non_blocking=non_blocking)
         self.num_channels = num_channels
         self.channels_last = channels_last
+        #: whether inputs are normalised (``mean``/``std`` given)
+        self.with_normalize = mean is not None
 
     def _mean_std(self, channels: int, like: torch.Tensor):
         """(1, C, 1, 1) mean and std for ``channels`` channels (a 1-channel
         statistic is shared by all), or (None, None) without
         normalisation."""
-        if not self._enable_normalize:
+        if not self.with_normalize:
             return None, None
         mean, std = self.mean.reshape(1, -1, 1, 1), self.std.reshape(
             1, -1, 1, 1)
