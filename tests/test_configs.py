@@ -1,12 +1,15 @@
 """Every config under configs/ loads and builds (detectron2's test_setup)."""
 import glob
+import os
 import os.path as osp
 
+import cv2
 import pytest
 from mmengine.config import Config
 from mmengine.evaluator import Evaluator
 from mmengine.runner import Runner
 
+from baa_mm.datasets import write_region_file
 from baa_mm.evaluation.metrics import dataset_file
 from baa_mm.registry import DATASETS
 from baa_mm.utils import register_all_modules
@@ -23,7 +26,7 @@ def _has_ann_files(cfg, root):
     ``root`` (pseudo hand masks are generated, not shipped)."""
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[key].dataset
-        for name in ('ann_file', 'hand_ann_file'):
+        for name in ('ann_file', 'hand_ann_file', 'region_file'):
             if dataset.get(name) and not osp.isfile(
                     osp.join(root, dataset[name])):
                 return False
@@ -46,7 +49,34 @@ def tiny_rsna_root(tmp_path_factory):
             write_hand_coco(
                 osp.join(root, split),
                 osp.join(root, 'annotations', f'{split}_{name}.json'))
+    _write_regions(root, ('train', 'val'))
     return root
+
+
+def _write_regions(root: str, splits) -> None:
+    """``annotations/<split>_regions.json`` with H, R1 and R2 boxes of
+    every image (the files tools/analysis_tools/localize_regions.py writes
+    for the attention-guided configs)."""
+    for split in splits:
+        out = osp.join(root, 'annotations', f'{split}_regions.json')
+        if osp.isfile(out):
+            continue
+        images = {}
+        for name in sorted(os.listdir(osp.join(root, split))):
+            h, w = cv2.imread(osp.join(root, split, name),
+                              cv2.IMREAD_UNCHANGED).shape[:2]
+            images[osp.splitext(name)[0]] = dict(
+                file_name=name, width=w, height=h, regions=dict(
+                    H=([2, 2, w - 2, h - 2], 1.), R1=([0, h // 2, w // 2, h],
+                                                       1.),
+                    R2=([w // 2, 0, w, h // 2], 1.)))
+        write_region_file(out, images)
+
+
+@pytest.fixture(scope='module')
+def phantom_regions(phantom_root):
+    _write_regions(phantom_root, ('train', 'val', 'test'))
+    return phantom_root
 
 
 def _data_root_for(cfg, phantom_root, tiny_rsna_root):
@@ -74,8 +104,9 @@ def test_configs_found():
 
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, REPO) for p in CONFIGS])
-def test_config_loads_and_builds(path, phantom_root, tiny_rsna_root,
+def test_config_loads_and_builds(path, phantom_regions, tiny_rsna_root,
                                  tmp_path):
+    phantom_root = phantom_regions
     register_all_modules()
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'baa_mm'

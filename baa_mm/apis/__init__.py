@@ -1,3 +1,7 @@
 from .inference import inference_bone_age, init_estimator
+from .localization import localize_dataset, localize_images, region_of
 
-__all__ = ['inference_bone_age', 'init_estimator']
+__all__ = [
+    'inference_bone_age', 'init_estimator', 'localize_dataset',
+    'localize_images', 'region_of'
+]

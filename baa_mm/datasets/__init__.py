@@ -10,6 +10,9 @@ from .image_io import (check_image_file, decode_dicom, decode_radiograph,
 from .label_file import LabelFileError, parse_sex, read_label_file
 from .phantom import (generate_phantom_dataset, generate_phantom_split,
                       render_phantom)
+from .region_file import (MISSING_REGION_RULES, attach_regions,
+                          read_region_entries, read_region_file,
+                          write_region_file)
 from .rsna import RSNABoneAgeDataset
 from .transforms import *  # noqa: F401,F403
 from .wholebody_ct import WholeBodyCTDataset
@@ -22,5 +25,8 @@ __all__ = [
     'generate_phantom_split', 'generate_phantom_dataset', 'build_cache',
     'CachedImageResolver', 'ImageCacheError', 'scale_coords',
     'polygon_to_mask', 'mask_to_coco_polygons', 'mask_iou', 'mask_bbox',
-    'pseudo_hand_mask', 'supervisely_to_polygon', 'PSEUDO_MASK_DEFAULTS'
+    'pseudo_hand_mask', 'supervisely_to_polygon', 'PSEUDO_MASK_DEFAULTS',
+    'read_region_file', 'read_region_entries', 'write_region_file',
+    'attach_regions',
+    'MISSING_REGION_RULES'
 ]

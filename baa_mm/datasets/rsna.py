@@ -10,6 +10,7 @@ from .coco_file import coco_anns_by_stem, load_coco
 from .image_cache import CachedImageResolver, ImageCacheError, scale_coords
 from .image_io import check_image_file
 from .label_file import LabelFileError, read_label_file
+from .region_file import attach_regions
 
 __all__ = ['RSNABoneAgeDataset']
 
@@ -59,6 +60,15 @@ class RSNABoneAgeDataset(BaseDataset):
             :class:`LoadHandInstances` and segment-then-regress models).
             Rows without an annotation get ``hand_bbox=None``, ``hands=[]``
             and are counted in the log.
+        region_file (str, optional): Region boxes per image (a COCO file
+            from ``tools/analysis_tools/localize_regions.py``, original-image
+            pixels), added as ``regions`` ``{name: [x1, y1, x2, y2]}`` for
+            :class:`EraseRegion` / :class:`StackRegions`.
+        region_names (Sequence[str], optional): The regions every image
+            needs a box of (default: every region in ``region_file``).
+        missing_region (str): An image without a needed box: 'raise'
+            (default, the error names the images) or 'whole' (the whole
+            image).
         img_cache (dict, optional): Read images from a preprocessing cache
             built by ``tools/dataset_converters/build_cache.py``:
             ``dict(cache_dir=..., on_missing='raise', check_source=True)``
@@ -87,6 +97,9 @@ class RSNABoneAgeDataset(BaseDataset):
                  max_age: Optional[float] = None,
                  check_files: Union[bool, str] = 'header',
                  hand_ann_file: Optional[str] = None,
+                 region_file: Optional[str] = None,
+                 region_names: Optional[Sequence[str]] = None,
+                 missing_region: str = 'raise',
                  img_cache: Optional[dict] = None,
                  on_bad_sample: str = 'raise',
                  metainfo: Optional[dict] = None,
@@ -128,6 +141,11 @@ class RSNABoneAgeDataset(BaseDataset):
                                                    self.img_cache['cache_dir'])
         if hand_ann_file and data_root and not osp.isabs(hand_ann_file):
             self.hand_ann_file = osp.join(data_root, hand_ann_file)
+        self.region_file = region_file
+        if region_file and data_root and not osp.isabs(region_file):
+            self.region_file = osp.join(data_root, region_file)
+        self.missing_region = missing_region
+        self.region_names = region_names
         super().__init__(
             ann_file=ann_file,
             data_root=data_root,
@@ -215,6 +233,10 @@ class RSNABoneAgeDataset(BaseDataset):
             for key in ('hand_bbox', 'hand_polygons'):
                 if info.get(key) is not None:
                     info[key] = scale_coords(info[key], hit.scale_factor)
+            for name, box in info.get('regions', {}).items():
+                if box is not None:
+                    info['regions'][name] = scale_coords(box,
+                                                         hit.scale_factor)
             for hand in info.get('hands', []):
                 for key in ('bbox', 'polygons'):
                     if hand[key] is not None:
@@ -248,6 +270,12 @@ class RSNABoneAgeDataset(BaseDataset):
                      sex=row.sex if self.with_sex else None))
         if self.hand_ann_file:
             self._attach_hands(data_list, logger)
+        if self.region_file:
+            lacking = attach_regions(data_list, self.region_file,
+                                     self.missing_region, self.region_names)
+            if lacking:
+                logger.warning(f'{self.region_file}: {lacking} images lack a '
+                               'region box; the whole image is used')
         if self.img_cache:
             data_list = self._apply_cache(data_list, bad, logger)
         if bad:

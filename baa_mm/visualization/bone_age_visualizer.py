@@ -92,7 +92,9 @@ class BoneAgeVisualizer(Visualizer):
                     edge_colors=[color],
                     line_widths=max(1,
                                     min(h, w) // 150))
-                label = f'part {k + 1}:'
+                name = parts.names[k] if 'names' in parts else \
+                    f'part {k + 1}'
+                label = f'{name}:'
                 if 'scores' in parts:
                     label += f' s={float(parts.scores[k]):.2f}'
                 if 'ages' in parts:

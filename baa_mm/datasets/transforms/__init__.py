@@ -5,9 +5,11 @@ from .hand_crop import CropToHand, rasterize_polygons
 from .hand_instances import LoadHandInstances
 from .intensity import HistogramNormalize, equalize_hist_float
 from .loading import LoadRadiograph
+from .regions import EraseRegion, StackRegions, region_box
 
 __all__ = [
     'LoadRadiograph', 'PackBoneAgeInputs', 'RandomAffine', 'CropToHand',
     'rasterize_polygons', 'HistogramNormalize', 'equalize_hist_float',
-    'StoreFullResImage', 'LoadHandInstances'
+    'StoreFullResImage', 'LoadHandInstances', 'EraseRegion', 'StackRegions',
+    'region_box'
 ]

@@ -48,8 +48,10 @@ class BoneAgeDataPreprocessor(ImgDataPreprocessor):
     Args:
         mean (Sequence[float]): Per-channel mean. Defaults to (0.5,).
         std (Sequence[float]): Per-channel std. Defaults to (0.25,).
-        num_channels (int): Repeat a grayscale input to this many channels
-            (3 for ImageNet-pretrained backbones). Defaults to 1.
+        num_channels (int, optional): Repeat a grayscale input to this many
+            channels (3 for ImageNet-pretrained backbones); None keeps the
+            packed channels (e.g. regions stacked by :class:`StackRegions`).
+            Defaults to 1.
         channels_last (bool): Return inputs in channels-last memory format
             (faster bf16 convolutions on CPUs and GPUs).
         pad_size_divisor (int): As ImgDataPreprocessor.
@@ -58,7 +60,7 @@ class BoneAgeDataPreprocessor(ImgDataPreprocessor):
     def __init__(self,
                  mean: Sequence[float] = (0.5, ),
                  std: Sequence[float] = (0.25, ),
-                 num_channels: int = 1,
+                 num_channels: Optional[int] = 1,
                  channels_last: bool = False,
                  pad_size_divisor: int = 1,
                  pad_value: float = 0.,
@@ -86,7 +88,8 @@ class BoneAgeDataPreprocessor(ImgDataPreprocessor):
     def format_channels(self, inputs: torch.Tensor) -> torch.Tensor:
         """Repeat a 1-channel (N, 1, H, W) batch to ``num_channels`` and
         apply the memory format; (N, num_channels, H, W) passes through."""
-        if inputs.shape[1] != self.num_channels:
+        if self.num_channels is not None and \
+                inputs.shape[1] != self.num_channels:
             if inputs.shape[1] != 1:
                 raise ValueError(f'cannot turn {inputs.shape[1]}-channel '
                                  f'inputs into {self.num_channels} channels')

@@ -1,4 +1,5 @@
 from .base import BaseBoneAgeEstimator
+from .cam_localizer import CAMLocalizer
 from .ensemble import BoneAgeEnsemble
 from .hand_seg_regressor import HandSegRegressor
 from .prsnet import PRSNet
@@ -6,5 +7,5 @@ from .regressor import BoneAgeRegressor
 
 __all__ = [
     'BaseBoneAgeEstimator', 'BoneAgeEnsemble', 'BoneAgeRegressor',
-    'HandSegRegressor', 'PRSNet'
+    'CAMLocalizer', 'HandSegRegressor', 'PRSNet'
 ]

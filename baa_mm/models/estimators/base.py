@@ -12,7 +12,7 @@ from mmengine.model import BaseModel
 from baa_mm.structures import BoneAgeDataSample
 
 __all__ = ['BaseBoneAgeEstimator', 'require_interface', 'backbone_forward',
-           'store_maps']
+           'store_maps', 'valid_shapes', 'full_res_factors']
 
 #: The data preprocessor every estimator uses unless its config names one.
 DEFAULT_DATA_PREPROCESSOR = dict(type='BoneAgeDataPreprocessor')
@@ -66,6 +66,38 @@ def store_maps(data_samples: List[BoneAgeDataSample],
         return
     for i, sample in enumerate(data_samples):
         sample.pred_maps = {k: v[i].detach().cpu() for k, v in maps.items()}
+
+
+def valid_shapes(inputs: torch.Tensor,
+                 data_samples: Optional[List]) -> List[Tuple[int, int]]:
+    """N ``(H_i, W_i)`` image sizes inside the (N, C, H, W) batch (the
+    samples' ``img_shape``, batch padding excluded)."""
+    h, w = inputs.shape[-2:]
+    if not data_samples:
+        return [(h, w)] * inputs.shape[0]
+    shapes = []
+    for s in data_samples:
+        sh = s.metainfo.get('img_shape', (h, w))
+        shapes.append((min(int(sh[0]), h), min(int(sh[1]), w)))
+    return shapes
+
+
+def full_res_factors(data_samples: Optional[List], num: int,
+                     device: torch.device) -> torch.Tensor:
+    """(N, 2) input → full-resolution ``(fx, fy)`` factors: the samples'
+    ``hr_factor`` (:class:`StoreFullResImage`), else the inverse of the
+    last resize's ``scale_factor``, else 1."""
+    def factor(sample) -> Tuple[float, float]:
+        meta = sample.metainfo
+        if 'hr_factor' in meta:
+            return tuple(meta['hr_factor'])
+        if 'scale_factor' in meta:
+            sx, sy = meta['scale_factor'][:2]
+            return 1. / sx, 1. / sy
+        return 1., 1.
+    factors = [factor(s) for s in data_samples] if data_samples else \
+        [(1., 1.)] * num
+    return torch.tensor(factors, dtype=torch.float32, device=device)
 
 
 class BaseBoneAgeEstimator(BaseModel, metaclass=ABCMeta):

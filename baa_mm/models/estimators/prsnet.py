@@ -34,7 +34,8 @@ from mmengine.structures import InstanceData
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample, fill_pred_ages
 from baa_mm.models.utils import map_boxes
-from .base import BaseBoneAgeEstimator, require_interface, store_maps
+from .base import (BaseBoneAgeEstimator, full_res_factors, require_interface,
+                   store_maps, valid_shapes)
 
 __all__ = ['PRSNet']
 
@@ -159,28 +160,6 @@ class PRSNet(BaseBoneAgeEstimator):
         return self.part_selection.num_parts if self.with_selection else 0
 
     # ------------------------------------------------------------------
-    @staticmethod
-    def _img_shapes(inputs: torch.Tensor,
-                    data_samples: Optional[List]) -> List[tuple]:
-        h, w = inputs.shape[-2:]
-        if not data_samples:
-            return [(h, w)] * inputs.shape[0]
-        shapes = []
-        for s in data_samples:
-            sh = s.metainfo.get('img_shape', (h, w))
-            shapes.append((min(int(sh[0]), h), min(int(sh[1]), w)))
-        return shapes
-
-    @staticmethod
-    def _hr_factors(data_samples: Optional[List], boxes: torch.Tensor
-                    ) -> torch.Tensor:
-        """(N, 2) input → full-resolution factors (``hr_factor``, else 1)."""
-        n = boxes.shape[0]
-        factors = [s.metainfo.get('hr_factor', (1., 1.))
-                   for s in data_samples] if data_samples else [(1., 1.)] * n
-        return torch.tensor(factors, dtype=torch.float32,
-                            device=boxes.device)
-
     def _crops(self, inputs: torch.Tensor, boxes: torch.Tensor,
                hr_boxes: torch.Tensor,
                data_samples: Optional[List]) -> torch.Tensor:
@@ -209,8 +188,10 @@ class PRSNet(BaseBoneAgeEstimator):
         fused = [self.gap(feats[-1]).flatten(1)]
         if self.with_selection:
             boxes, part_scores, _ = self.part_selection.select(
-                feats, self._img_shapes(inputs, data_samples))
-            hr_boxes = map_boxes(boxes, self._hr_factors(data_samples, boxes))
+                feats, valid_shapes(inputs, data_samples))
+            hr_boxes = map_boxes(
+                boxes, full_res_factors(data_samples, len(boxes),
+                                        boxes.device))
             crops = self._crops(inputs, boxes, hr_boxes, data_samples)
             part_feats, part_ages = self.part_extractor(crops, boxes.shape[1])
             fused.append(part_feats.sum(dim=1).to(fused[0].dtype))

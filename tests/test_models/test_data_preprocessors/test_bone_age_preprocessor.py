@@ -68,6 +68,23 @@ def test_more_channels_cannot_be_repeated():
         _pre(num_channels=3)(dict(inputs=[two]))
 
 
+@pytest.mark.parametrize('channels', [1, 2, 4])
+def test_num_channels_none_keeps_the_packed_channels(channels):
+    # e.g. regions stacked by StackRegions; one mean/std for all channels
+    x = torch.stack([PIXELS[0] * (c + 1) / channels for c in range(channels)])
+    out = _pre(num_channels=None)(dict(inputs=[x, x]))['inputs']
+    assert out.shape == (2, channels, 2, 2)
+    torch.testing.assert_close(out[1], (x - 0.5) / 0.25)
+    # per-channel statistics apply channel by channel
+    # (mmengine takes 1 or 3 values)
+    x3 = torch.cat([x, x, x])[:3]
+    out = _pre(num_channels=None, mean=(0., 0.5, 0.), std=(1., 0.5, 2.))(
+        dict(inputs=[x3]))['inputs']
+    torch.testing.assert_close(out[0, 0], x3[0])
+    torch.testing.assert_close(out[0, 1], (x3[1] - 0.5) / 0.5)
+    torch.testing.assert_close(out[0, 2], x3[2] / 2)
+
+
 def test_channels_last_keeps_values():
     batch = dict(inputs=[torch.rand(1, 8, 6) for _ in range(2)])
     plain = _pre(num_channels=3)(batch)['inputs']

@@ -1,0 +1,3 @@
+from .conv_pool_neck import ConvPoolNeck
+
+__all__ = ['ConvPoolNeck']

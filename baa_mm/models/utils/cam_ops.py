@@ -1,0 +1,140 @@
+"""Pure helpers of attention-guided localisation (no modules, no state).
+
+Chen et al., "Attention-guided discriminative region localization and label
+distribution learning for bone age assessment". Shape shorthand: N images,
+C age classes (one per month, class i = age i months), K feature channels,
+h x w feature map, H x W image. Boxes are ``(x1, y1, x2, y2)`` in pixels.
+"""
+from typing import List, Sequence, Tuple
+
+import cv2
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+__all__ = [
+    'soft_age_labels', 'expected_ages', 'class_activation_maps',
+    'largest_component_box', 'cam_boxes'
+]
+
+
+def soft_age_labels(ages: torch.Tensor,
+                    num_classes: int = 240,
+                    delta: float = 50.,
+                    kernel: str = 'triangular') -> torch.Tensor:
+    """Age distributions centred on each true age ("soft labels").
+
+    The paper's Eq. 5 is unreadable in print; the sensible reading is a
+    triangular kernel ``Y_i ∝ max(0, 1 - |i - t| / delta)`` over the classes
+    ``i = 0 .. C-1`` (support ``|i - t| < delta``), normalised to sum 1.
+    ``kernel='gaussian'`` uses ``exp(-(i - t)^2 / (2 (delta / 3)^2))`` cut at
+    ``|i - t| < delta`` instead. The paper numbers its classes 1-240; here
+    class i is age i months (0-239), so ``t`` is the age itself, clipped to
+    ``[0, C - 1]``.
+
+    Args:
+        ages (Tensor): (N,) ages in class units (months), any float.
+        num_classes (int): C.
+        delta (float): Half-width of the support, in classes.
+        kernel (str): 'triangular' or 'gaussian'.
+
+    Returns:
+        Tensor: (N, C) float32 rows summing to 1.
+    """
+    if kernel not in ('triangular', 'gaussian'):
+        raise ValueError(f"kernel must be 'triangular' or 'gaussian', got "
+                         f'{kernel!r}')
+    if delta <= 0:
+        raise ValueError(f'delta must be positive, got {delta}')
+    t = ages.detach().float().clamp(0, num_classes - 1)[:, None]
+    i = torch.arange(num_classes, dtype=torch.float32, device=t.device)
+    dist = (i[None] - t).abs()
+    if kernel == 'triangular':
+        y = (1 - dist / delta).clamp(min=0)
+    else:
+        y = torch.exp(-dist**2 / (2 * (delta / 3)**2)) * (dist < delta)
+    # a support narrower than the class spacing may miss every class: the
+    # nearest class then takes all the mass
+    empty = y.sum(dim=1) == 0
+    if empty.any():
+        y[empty] = (dist[empty] == dist[empty].min(dim=1, keepdim=True)[0]
+                    ).float()
+    return y / y.sum(dim=1, keepdim=True)
+
+
+def expected_ages(logits: torch.Tensor) -> torch.Tensor:
+    """(N, C) class logits → (N,) expected age ``Σ_i i · softmax_i``
+    (in class units, float32)."""
+    prob = logits.float().softmax(dim=1)
+    i = torch.arange(prob.shape[1], dtype=prob.dtype, device=prob.device)
+    return prob @ i
+
+
+def class_activation_maps(feats: torch.Tensor, weight: torch.Tensor,
+                          classes: torch.Tensor) -> torch.Tensor:
+    """CAM of one class per image: ``A_t(i, j) = Σ_k W[t, k] F_k(i, j)``.
+
+    Args:
+        feats (Tensor): (N, K, h, w) final feature maps.
+        weight (Tensor): (C, K) weights of the classifier's FC layer.
+        classes (Tensor): (N,) class t of each image.
+
+    Returns:
+        Tensor: (N, h, w) float32 maps.
+    """
+    w = weight.float()[classes.long()]  # (N, K)
+    return torch.einsum('nk,nkhw->nhw', w, feats.float())
+
+
+def largest_component_box(mask: np.ndarray) -> Tuple[float, float, float,
+                                                     float]:
+    """Box of the largest 8-connected component of an (H, W) binary mask;
+    the whole image when the mask is empty."""
+    h, w = mask.shape
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=8)
+    if num <= 1:
+        return 0., 0., float(w), float(h)
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y = stats[k, cv2.CC_STAT_LEFT], stats[k, cv2.CC_STAT_TOP]
+    bw, bh = stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]
+    return float(x), float(y), float(x + bw), float(y + bh)
+
+
+def cam_boxes(cams: torch.Tensor,
+              img_shapes: Sequence[Tuple[int, int]],
+              rel_thr: float = 0.5,
+              batch_shape: Tuple[int, int] = None) -> torch.Tensor:
+    """Boxes of the strongest region of each CAM.
+
+    Each map is resized (bilinear) to the batch input size, cut to its
+    image's valid ``img_shape`` (batch padding dropped), rescaled to
+    [0, 1] by its own minimum and maximum, and thresholded at ``rel_thr``
+    (the paper's absolute τ = 40 on an unstated scale, made relative); the
+    box is that of the largest connected component.
+
+    Args:
+        cams (Tensor): (N, h, w) maps.
+        img_shapes (Sequence[tuple]): N valid ``(H_i, W_i)``.
+        rel_thr (float): Threshold as a fraction of the map's range.
+        batch_shape (tuple, optional): (H, W) the maps cover; defaults to
+            the largest image shape.
+
+    Returns:
+        Tensor: (N, 4) float32 boxes in input pixels.
+    """
+    if not 0 <= rel_thr < 1:
+        raise ValueError(f'rel_thr must be in [0, 1), got {rel_thr}')
+    if batch_shape is None:
+        batch_shape = (max(s[0] for s in img_shapes),
+                       max(s[1] for s in img_shapes))
+    up = F.interpolate(cams.detach().float()[:, None], size=tuple(batch_shape),
+                       mode='bilinear', align_corners=False)[:, 0]
+    boxes: List[Tuple[float, ...]] = []
+    for cam, (h, w) in zip(up, img_shapes):
+        cam = cam[:int(h), :int(w)]
+        lo, hi = cam.min(), cam.max()
+        norm = (cam - lo) / (hi - lo) if hi > lo else torch.ones_like(cam)
+        mask = (norm >= rel_thr).cpu().numpy()
+        boxes.append(largest_component_box(mask))
+    return torch.tensor(boxes, dtype=torch.float32, device=cams.device)

@@ -1,0 +1,12 @@
+# Phase II as published with regions H+R1+R2 (reported 4.8 months).
+_base_ = ['./agr-h-r1-e_xception_1xb16-120e_rsna-560px.py']
+regions = ('H', 'R1', 'R2')
+pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='StackRegions', regions=regions, size={{_base_.img_size}}),
+    dict(type='PackBoneAgeInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=pipeline))
+val_dataloader = dict(dataset=dict(pipeline=pipeline))
+test_dataloader = val_dataloader
+model = dict(backbone=dict(in_channels=len(regions)))

@@ -1,0 +1,12 @@
+# Phase II as published with regions O (reported 7.3 months).
+_base_ = ['./agr-h-r1-e_xception_1xb16-120e_rsna-560px.py']
+regions = ('O',)
+pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='StackRegions', regions=regions, size={{_base_.img_size}}),
+    dict(type='PackBoneAgeInputs'),
+]
+train_dataloader = dict(dataset=dict(region_file=None, pipeline=pipeline))
+val_dataloader = dict(dataset=dict(region_file=None, pipeline=pipeline))
+test_dataloader = val_dataloader
+model = dict(backbone=dict(in_channels=len(regions)))

@@ -1,0 +1,37 @@
+# The Region-2 localiser (R1 erased) on the RSNA thumbnails (data/rsna100: train/, val/, *.csv linked
+# from ../shared/data/rsna100, annotations/ written here; see ./README.md):
+# AdamW one-cycle, 8 epochs, batch 64, bf16. The "full resolution" the boxes
+# are taken from is the 100 px thumbnail.
+_base_ = ['./cam-r1_r18_1xb64-8e_rsna100-128px.py']
+data_root = 'data/rsna100'
+img_size = 128
+train_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='EraseRegion', region='R1'),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='RandomAffine', max_rotate=15., scale=(0.9, 1.1),
+         max_shift=0.05),
+    dict(type='StoreFullResImage'),
+    dict(type='Resize', scale=(128, 128), keep_ratio=False),
+    dict(type='PackBoneAgeInputs'),
+]
+test_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='EraseRegion', region='R1'),
+    dict(type='StoreFullResImage'),
+    dict(type='Resize', scale=(128, 128), keep_ratio=False),
+    dict(type='PackBoneAgeInputs'),
+]
+train_dataloader = dict(batch_size=64, dataset=dict(
+    data_root=data_root, region_file='annotations/train_regions.json', region_names=('R1', ),
+    pipeline=train_pipeline))
+val_dataloader = dict(batch_size=64, dataset=dict(
+    data_root=data_root, region_file='annotations/val_regions.json', region_names=('R1', ),
+    pipeline=test_pipeline))
+# rsna100 has no labelled test split: the val split is reported (the
+# last epoch's checkpoint is tested; nothing is selected on it)
+test_dataloader = dict(batch_size=64, dataset=dict(
+    data_root=data_root, ann_file='val.csv', data_prefix=dict(img_path='val'),
+    region_file='annotations/val_regions.json', region_names=('R1', ),
+    pipeline=test_pipeline))
+model = dict(region='R2', head=dict(pool='max'))

@@ -1,0 +1,28 @@
+# Tiny CAM-localiser smoke schedule (tests, CI): 64 px phantoms, 32 px
+# input, batch 2, 2 epochs, fp32.
+_base_ = ['../attention_roi/cam-r1_r18_1xb32-12e_phantom-hr-160px.py']
+data_root = 'data/phantom'
+img_size = 32
+train_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='StoreFullResImage'),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='PackBoneAgeInputs'),
+]
+test_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='StoreFullResImage'),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='PackBoneAgeInputs'),
+]
+_loader = dict(batch_size=2, num_workers=0, persistent_workers=False)
+train_dataloader = dict(
+    **_loader, dataset=dict(data_root=data_root, pipeline=train_pipeline))
+val_dataloader = dict(
+    **_loader, dataset=dict(data_root=data_root, pipeline=test_pipeline))
+test_dataloader = dict(
+    **_loader, dataset=dict(data_root=data_root, pipeline=test_pipeline))
+optim_wrapper = dict(type='OptimWrapper')
+train_cfg = dict(max_epochs=2, val_interval=1)
+default_hooks = dict(logger=dict(interval=1))

@@ -1,0 +1,196 @@
+"""Attention-guided localisation helpers (Chen et al.): soft labels,
+expected ages, class activation maps and the boxes cut from them."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from baa_mm.models.utils import (cam_boxes, class_activation_maps,
+                                 expected_ages, largest_component_box,
+                                 soft_age_labels)
+
+
+# ------------------------------------------------------------ soft labels
+def test_triangular_soft_label_by_hand():
+    y = soft_age_labels(torch.tensor([100.]), 240, 50.)
+    assert y.shape == (1, 240) and y.dtype == torch.float32
+    y = y[0]
+    # unnormalised: 1 - |i - 100| / 50 on 51..149, summing to 50
+    support = torch.nonzero(y > 0)[:, 0]
+    assert support.tolist() == list(range(51, 150))
+    assert y[50] == 0 and y[150] == 0  # |i - t| = delta is outside
+    assert y.sum().item() == pytest.approx(1., abs=1e-6)
+    assert y.argmax().item() == 100
+    assert y[100].item() == pytest.approx(1 / 50, rel=1e-5)
+    assert y[125].item() == pytest.approx(0.5 / 50, rel=1e-5)
+    assert (y[100] / y[125]).item() == pytest.approx(2., rel=1e-5)
+    assert y[75].item() == pytest.approx(y[125].item())  # symmetric
+
+
+def test_soft_labels_rows_sum_to_one_and_peak_at_each_age():
+    ages = torch.tensor([3., 57.3, 120., 200.6, 238.])
+    y = soft_age_labels(ages, 240, 20.)
+    torch.testing.assert_close(y.sum(1), torch.ones(5))
+    assert y.argmax(1).tolist() == [3, 57, 120, 201, 238]
+    for row, t in zip(y, ages.tolist()):
+        i = torch.arange(240.)
+        assert torch.equal(row > 0, (i - t).abs() < 20)
+
+
+def test_edge_ages_are_cut_and_beyond_are_clipped():
+    y = soft_age_labels(torch.tensor([0., 239., -12., 400.]), 240, 50.)
+    # t = 0: 1 - i / 50 on 0..49, sum 25.5
+    assert torch.nonzero(y[0])[:, 0].tolist() == list(range(50))
+    assert y[0, 0].item() == pytest.approx(1 / 25.5, rel=1e-5)
+    assert y[0, 25].item() == pytest.approx(0.5 / 25.5, rel=1e-5)
+    # t = 239 mirrors it
+    assert torch.nonzero(y[1])[:, 0].tolist() == list(range(190, 240))
+    torch.testing.assert_close(y[1], y[0].flip(0))
+    # ages outside 0..239 become the edge classes
+    torch.testing.assert_close(y[2], y[0])
+    torch.testing.assert_close(y[3], y[1])
+
+
+def test_tiny_delta_gives_one_hot():
+    y = soft_age_labels(torch.tensor([7.]), 12, 0.5)
+    assert y[0].tolist() == [0.] * 7 + [1.] + [0.] * 4
+
+
+def test_gaussian_kernel_by_hand():
+    # delta 3 -> sigma 1; support |i - 10| < 3 -> 8..12
+    y = soft_age_labels(torch.tensor([10.]), 20, 3., kernel='gaussian')[0]
+    raw = [math.exp(-d * d / 2) for d in (-2, -1, 0, 1, 2)]
+    expected = torch.zeros(20)
+    expected[8:13] = torch.tensor(raw) / sum(raw)
+    torch.testing.assert_close(y, expected)
+
+
+@pytest.mark.parametrize('kw,match', [
+    (dict(kernel='box'), "kernel must be 'triangular' or 'gaussian'"),
+    (dict(delta=0.), 'delta must be positive'),
+    (dict(delta=-3.), 'delta must be positive'),
+])
+def test_bad_kernel_or_delta(kw, match):
+    with pytest.raises(ValueError, match=match):
+        soft_age_labels(torch.tensor([10.]), **kw)
+
+
+# ---------------------------------------------------------- expected ages
+def test_expected_ages():
+    logits = torch.zeros(3, 240)
+    logits[0, 37] = 1e4  # one-hot: exactly class 37
+    logits[1, 0] = 1e4
+    # row 2 uniform: mean of 0..239
+    ages = expected_ages(logits)
+    assert ages.dtype == torch.float32 and ages.shape == (3, )
+    torch.testing.assert_close(ages, torch.tensor([37., 0., 119.5]))
+    # two equally likely classes 10 and 20 -> 15
+    two = torch.full((1, 30), -1e4)
+    two[0, [10, 20]] = 0.
+    assert expected_ages(two).item() == pytest.approx(15.)
+
+
+# ----------------------------------------------------------------- CAMs
+def test_cam_is_the_weighted_sum_of_the_feature_maps():
+    g = torch.Generator().manual_seed(0)
+    feats = torch.randn(2, 3, 4, 5, generator=g)
+    weight = torch.randn(6, 3, generator=g)
+    classes = torch.tensor([4, 1])
+    cams = class_activation_maps(feats, weight, classes)
+    assert cams.shape == (2, 4, 5) and cams.dtype == torch.float32
+    for n in range(2):
+        manual = torch.zeros(4, 5)
+        for k in range(3):
+            manual += weight[classes[n], k] * feats[n, k]
+        torch.testing.assert_close(cams[n], manual)
+
+
+def test_cam_by_hand():
+    feats = torch.tensor([[[[1., 2.]], [[10., 0.]]]])  # (1, 2, 1, 2)
+    weight = torch.tensor([[1., 1.], [2., -1.]])
+    assert class_activation_maps(feats, weight, torch.tensor([1])
+                                 ).tolist() == [[[-8., 4.]]]
+    assert class_activation_maps(feats, weight, torch.tensor([0])
+                                 ).tolist() == [[[11., 2.]]]
+
+
+# -------------------------------------------------- largest component box
+def test_largest_component_box_picks_the_bigger_blob():
+    mask = np.zeros((10, 12), bool)
+    mask[1:3, 1:3] = True  # 4 px
+    mask[5:9, 6:11] = True  # 20 px
+    assert largest_component_box(mask) == (6., 5., 11., 9.)
+
+
+def test_largest_component_is_8_connected():
+    mask = np.zeros((10, 10), np.uint8)
+    for i in range(5):  # a diagonal of 5 px: one component
+        mask[i, i] = 1
+    mask[7:9, 7:9] = 1  # a 4 px square
+    assert largest_component_box(mask) == (0., 0., 5., 5.)
+
+
+def test_empty_mask_is_the_whole_image():
+    assert largest_component_box(np.zeros((6, 9), bool)) == (0., 0., 9., 6.)
+
+
+# -------------------------------------------------------------- cam boxes
+def _square_map(h=8, w=8, rows=(2, 4), cols=(4, 6), value=1.):
+    cam = torch.zeros(h, w)
+    cam[rows[0]:rows[1], cols[0]:cols[1]] = value
+    return cam
+
+
+def test_bright_square_gives_its_box_at_image_size():
+    # 8x8 -> 32x32 (x4, bilinear, half-pixel centres): the 0.5 level of the
+    # square at rows 2-3, cols 4-5 lies exactly on its scaled edges
+    boxes = cam_boxes(_square_map()[None], [(32, 32)], rel_thr=0.5)
+    assert boxes.dtype == torch.float32 and boxes.shape == (1, 4)
+    assert boxes.tolist() == [[16., 8., 24., 16.]]
+    # a lower threshold widens it by the bilinear ramp
+    wide = cam_boxes(_square_map()[None], [(32, 32)], rel_thr=0.1)[0]
+    assert wide[0] < 16 and wide[2] > 24
+
+
+def test_non_square_images_and_a_batch():
+    cams = torch.stack([_square_map(4, 8, (1, 2), (2, 4)),
+                        _square_map(4, 8, (0, 4), (0, 1), value=5.)])
+    boxes = cam_boxes(cams, [(16, 32), (16, 32)], rel_thr=0.5)
+    # x4 in both directions; the second map's column touches the border
+    assert boxes.tolist() == [[8., 4., 16., 8.], [0., 0., 4., 16.]]
+
+
+def test_img_shape_smaller_than_the_batch_ignores_padding():
+    cam = torch.zeros(8, 8)
+    cam[5:7, 0:8] = 1.  # the brightest (and bigger) block: in the padding
+    cam[1:3, 1:3] = 0.6  # the block inside the valid 16 x 32 image
+    whole = cam_boxes(cam[None], [(32, 32)], rel_thr=0.5)
+    assert whole.tolist() == [[0., 20., 32., 28.]]
+    valid = cam_boxes(cam[None], [(16, 32)], rel_thr=0.5,
+                      batch_shape=(32, 32))
+    assert valid.tolist() == [[4., 4., 12., 12.]]
+    # without batch_shape the maps cover the largest image: (16, 32) would
+    # squash the padding block in; two images set it to (32, 32)
+    both = cam_boxes(torch.stack([cam, cam]), [(16, 32), (32, 32)], 0.5)
+    assert both.tolist() == [[4., 4., 12., 12.], [0., 20., 32., 28.]]
+
+
+def test_constant_map_is_the_whole_image():
+    assert cam_boxes(torch.full((1, 4, 4), 3.), [(20, 12)]).tolist() == \
+        [[0., 0., 12., 20.]]
+
+
+@pytest.mark.parametrize('thr', [1., 1.5, -0.1])
+def test_rel_thr_out_of_range(thr):
+    with pytest.raises(ValueError, match=r'rel_thr must be in \[0, 1\)'):
+        cam_boxes(torch.zeros(1, 4, 4), [(8, 8)], rel_thr=thr)
+
+
+def test_a_support_narrower_than_a_class_gives_the_nearest_class():
+    y = soft_age_labels(torch.tensor([7.5, 3.0]), num_classes=12,
+                        delta=0.5)
+    assert not torch.isnan(y).any()
+    torch.testing.assert_close(y.sum(1), torch.ones(2))
+    assert y[0, 7] == y[0, 8] == 0.5  # equally near
+    assert y[1, 3] == 1.
