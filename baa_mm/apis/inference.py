@@ -64,7 +64,8 @@ def _test_pipeline(cfg: Config, from_array: bool) -> Compose:
 def inference_bone_age(model: torch.nn.Module,
                        imgs: Union[str, np.ndarray, Sequence],
                        sex: Union[None, int, str, Sequence] = None,
-                       with_maps: bool = True
+                       with_maps: bool = True,
+                       regions: Union[None, dict, Sequence[dict]] = None
                        ) -> Union[BoneAgeDataSample, List[BoneAgeDataSample]]:
     """Predict the bone age of one or several radiographs.
 
@@ -76,6 +77,10 @@ def inference_bone_age(model: torch.nn.Module,
             0/'F'/'female'/False female, per image or one for all; required
             by models with a sex input.
         with_maps (bool): Also return the model's maps (``pred_maps``).
+        regions (dict | list[dict], optional): Region boxes ``{name: [x1,
+            y1, x2, y2]}`` in each image's pixels, for pipelines that crop
+            or erase regions (attention-guided models; see
+            :func:`baa_mm.apis.localize_chain`).
 
     Returns:
         BoneAgeDataSample or a list: ``pred_age`` and whatever the model
@@ -87,10 +92,16 @@ def inference_bone_age(model: torch.nn.Module,
     sexes = sex if isinstance(sex, (list, tuple)) else [sex] * len(imgs)
     if len(sexes) != len(imgs):
         raise ValueError(f'{len(sexes)} sex values for {len(imgs)} images')
+    boxes = regions if isinstance(regions, (list, tuple)) else \
+        [regions] * len(imgs)
+    if len(boxes) != len(imgs):
+        raise ValueError(f'{len(boxes)} region sets for {len(imgs)} images')
     data = dict(inputs=[], data_samples=[])
     pipelines = {}  # built once per input kind (file / array)
     for i, (img, s) in enumerate(zip(imgs, sexes)):
         results = dict(img_id=str(i))
+        if boxes[i] is not None:
+            results['regions'] = dict(boxes[i])
         if isinstance(img, str):
             if not osp.isfile(img):
                 raise FileNotFoundError(f'image not found: {img}')

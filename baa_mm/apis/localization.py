@@ -17,7 +17,8 @@ from baa_mm.datasets.region_file import (read_region_entries,
                                          write_region_file)
 from .inference import inference_bone_age
 
-__all__ = ['localize_images', 'localize_dataset', 'region_of']
+__all__ = ['localize_images', 'localize_dataset', 'region_of',
+           'localize_chain']
 
 
 def region_of(sample) -> dict:
@@ -30,11 +31,28 @@ def region_of(sample) -> dict:
 
 
 def localize_images(model: torch.nn.Module, imgs: Sequence,
-                    sex=None) -> List[dict]:
+                    sex=None, regions=None) -> List[dict]:
     """Region box of each image: ``dict(name, box, score)``, the box
-    ``(x1, y1, x2, y2)`` in the image's own pixels."""
-    samples = inference_bone_age(model, list(imgs), sex, with_maps=False)
+    ``(x1, y1, x2, y2)`` in the image's own pixels (``regions``: boxes the
+    localiser's pipeline needs, e.g. R1 for the R2 localiser)."""
+    samples = inference_bone_age(model, list(imgs), sex, with_maps=False,
+                                 regions=regions)
     return [region_of(s) for s in samples]
+
+
+def localize_chain(localizers: Sequence[torch.nn.Module], imgs: Sequence,
+                   sex=None) -> List[Dict[str, List[float]]]:
+    """Run several localisers in order, each seeing the boxes found so far
+    (R1 before R2, whose pipeline erases R1), and return ``{name: box}``
+    per image: the ``regions`` a phase-II model takes in
+    :func:`inference_bone_age`."""
+    imgs = list(imgs)
+    found: List[Dict[str, List[float]]] = [{} for _ in imgs]
+    for model in localizers:
+        for boxes, region in zip(found, localize_images(model, imgs, sex,
+                                                        found)):
+            boxes[region['name']] = region['box']
+    return found
 
 
 def _predict(model, batch: list, infos: list, failed: list,

@@ -20,12 +20,18 @@ pipeline = [
     dict(type='StackRegions', regions=regions, size=img_size),
     dict(type='PackBoneAgeInputs'),
 ]
+# the erased image's noise: fresh in training, fixed per image in evaluation
+test_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='StackRegions', regions=regions, size=img_size, noise_seed=0),
+    dict(type='PackBoneAgeInputs'),
+]
 train_dataloader = dict(dataset=dict(
     region_file='annotations/train_regions.json', pipeline=pipeline))
 val_dataloader = dict(dataset=dict(
-    region_file='annotations/val_regions.json', pipeline=pipeline))
+    region_file='annotations/val_regions.json', pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(
-    region_file='annotations/test_regions.json', pipeline=pipeline))
+    region_file='annotations/test_regions.json', pipeline=test_pipeline))
 model = dict(backbone=dict(in_channels=len(regions)))
 optim_wrapper = dict(type='Bf16OptimWrapper')
 train_cfg = dict(max_epochs=12, val_interval=4)

@@ -19,10 +19,16 @@ pipeline = [
     dict(type='StackRegions', regions=regions, size=img_size),
     dict(type='PackBoneAgeInputs'),
 ]
+# the erased image's noise: fresh in training, fixed per image in evaluation
+test_pipeline = [
+    dict(type='LoadRadiograph'),
+    dict(type='StackRegions', regions=regions, size=img_size, noise_seed=0),
+    dict(type='PackBoneAgeInputs'),
+]
 _loader = dict(batch_size=16, num_workers=4)
 train_dataloader = dict(**_loader, dataset=dict(
     region_file='annotations/train_regions.json', pipeline=pipeline))
 val_dataloader = dict(**_loader, dataset=dict(
-    region_file='annotations/val_regions.json', pipeline=pipeline))
+    region_file='annotations/val_regions.json', pipeline=test_pipeline))
 test_dataloader = val_dataloader
 model = dict(backbone=dict(in_channels=len(regions)))

@@ -34,5 +34,5 @@ model = dict(
     backbone=dict(_delete_=True, **dict(_scope_='mmpretrain', type='ResNet', depth=50,
                   out_indices=(3, ))),
     neck=dict(_scope_='mmpretrain', type='GlobalAveragePooling'),
-    head=dict(in_channels=2048, sex_embed_dims=0),
+    head=dict(in_channels=2048, sex_embed_dims=0, hidden_dims=()),
     channels_last=False)

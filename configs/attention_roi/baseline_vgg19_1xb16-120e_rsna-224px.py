@@ -34,5 +34,5 @@ model = dict(
     backbone=dict(_delete_=True, **dict(_scope_='mmpretrain', type='VGG', depth=19, num_classes=-1,
                   out_indices=(4, ))),
     neck=dict(_scope_='mmpretrain', type='GlobalAveragePooling'),
-    head=dict(in_channels=512, sex_embed_dims=0),
+    head=dict(in_channels=512, sex_embed_dims=0, hidden_dims=()),
     channels_last=False)

@@ -35,5 +35,5 @@ model = dict(
                   model_name='legacy_xception', pretrained=False,
                   num_classes=0, global_pool='')),
     neck=dict(_scope_='mmpretrain', type='GlobalAveragePooling'),
-    head=dict(in_channels=2048, sex_embed_dims=0),
+    head=dict(in_channels=2048, sex_embed_dims=0, hidden_dims=()),
     channels_last=False)

@@ -15,7 +15,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='EraseRegion', region='R1'),
+    dict(type='EraseRegion', region='R1', noise_seed=0),
     dict(type='StoreFullResImage', max_size=2048),
     dict(type='Resize', scale=(560, 560), keep_ratio=False),
     dict(type='PackBoneAgeInputs'),
@@ -27,4 +27,5 @@ val_dataloader = dict(dataset=dict(
     region_file='annotations/val_regions.json', region_names=('R1', ),
     pipeline=test_pipeline))
 test_dataloader = val_dataloader
-model = dict(region='R2', head=dict(pool='max'))
+# R1 is kept out of the R2 box: the map can peak on the erased patch itself
+model = dict(region='R2', exclude=('R1', ), head=dict(pool='max'))

@@ -20,7 +20,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='EraseRegion', region='R1'),
+    dict(type='EraseRegion', region='R1', noise_seed=0),
     dict(type='StoreFullResImage'),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
     dict(type='PackBoneAgeInputs'),
@@ -34,4 +34,5 @@ val_dataloader = dict(dataset=dict(
 test_dataloader = dict(dataset=dict(
     region_file='annotations/test_regions.json', region_names=('R1', ),
     pipeline=test_pipeline))
-model = dict(region='R2', head=dict(pool='max'))
+# R1 is kept out of the R2 box: the map can peak on the erased patch itself
+model = dict(region='R2', exclude=('R1', ), head=dict(pool='max'))

@@ -390,7 +390,7 @@ R2_CFG = """
 _base_ = [{base!r}]
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='EraseRegion', region='R1'),
+    dict(type='EraseRegion', region='R1', noise_seed=0),
     dict(type='StoreFullResImage'),
     dict(type='Resize', scale=({size}, {size}), keep_ratio=False),
     dict(type='PackBoneAgeInputs'),
@@ -424,3 +424,49 @@ def test_an_interrupted_r2_run_resumes(tiny_cfg, checkpoint, phantom_root,
     write_region_file(out, images, failed)
     assert tool.main([str(r2_cfg), checkpoint] + args) == dict(
         localised=4, skipped=4, failed=0)
+
+
+# ------------------------------------------- chain of localisers, pictures
+def _r2_model(tmp_path, checkpoint):
+    r2_cfg = tmp_path / 'cam_r2_tiny.py'
+    r2_cfg.write_text(R2_CFG.format(base=osp.join(
+        REPO, 'configs/attention_roi/cam-r2_r18_1xb32-12e_phantom-hr-160px.py'
+    ), size=SIZE))
+    return str(r2_cfg), init_estimator(str(r2_cfg), checkpoint)
+
+
+def test_localize_chain_feeds_r1_to_the_r2_localiser(model, checkpoint,
+                                                     phantom_root, tmp_path):
+    from baa_mm.apis import inference_bone_age, localize_chain
+    _, r2 = _r2_model(tmp_path, checkpoint)
+    paths = sorted(glob.glob(osp.join(phantom_root, 'test', '*.png')))[:3]
+    chain = localize_chain([model, r2], paths)
+    assert [sorted(c) for c in chain] == [['R1', 'R2']] * 3
+    r1 = localize_images(model, paths)
+    for c, first, path in zip(chain, r1, paths):
+        assert c['R1'] == first['box']
+        # R2 is the box of the R1-erased image: what its pipeline saw
+        (alone, ) = localize_images(r2, [path], regions=[{'R1': c['R1']}])
+        assert c['R2'] == alone['box']
+        assert _inside(c['R2'])
+    # the R2 localiser cannot run without the R1 box its pipeline erases
+    with pytest.raises(Exception, match='R1'):
+        inference_bone_age(r2, paths[0])
+
+
+def test_vis_attention_regions_tool(tiny_cfg, checkpoint, phantom_root,
+                                    tmp_path):
+    tool = load_tool('tools/analysis_tools/vis_attention_regions.py')
+    r2_cfg, _ = _r2_model(tmp_path, checkpoint)
+    paths = sorted(glob.glob(osp.join(phantom_root, 'test', '*.png')))[:2]
+    out_dir = str(tmp_path / 'vis')
+    written = tool.main(['--localizer', tiny_cfg, checkpoint,
+                         '--localizer', r2_cfg, checkpoint,
+                         '--images', *paths, '--out-dir', out_dir])
+    assert [osp.basename(w) for w in written] == [osp.basename(p)
+                                                  for p in paths]
+    for w in written:
+        pic = cv2.imread(w)
+        # boxes | R1 map | erased image | R2 map, each 64 px wide
+        assert pic is not None and pic.shape[0] == 64
+        assert pic.shape[1] == 4 * 64

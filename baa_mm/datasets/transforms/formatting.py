@@ -36,14 +36,16 @@ class PackBoneAgeInputs(BaseTransform):
 
     Args:
         meta_keys (Sequence[str]): Keys copied into the sample's metainfo
-            when present.
+            when present (``regions``: the region boxes of a region file,
+            in the loaded image's pixels).
     """
 
     def __init__(self,
                  meta_keys: Sequence[str] = ('img_id', 'img_path', 'ori_shape',
                                              'img_shape', 'scale_factor',
                                              'flip', 'flip_direction',
-                                             'crop_bbox', 'sample_idx')
+                                             'crop_bbox', 'sample_idx',
+                                             'regions')
                  ) -> None:
         self.meta_keys = tuple(meta_keys)
 

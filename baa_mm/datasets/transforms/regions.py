@@ -1,5 +1,6 @@
 """Region transforms of attention-guided regression (Chen et al.): erase a
 region, and stack regions as input channels."""
+import zlib
 from typing import Optional, Sequence, Tuple, Union
 
 import cv2
@@ -41,11 +42,22 @@ def region_box(results: dict, name: str) -> Tuple[int, int, int, int]:
     return x1, y1, x2, y2
 
 
+def noise_rng(seed: Optional[int], results: dict):
+    """Random generator of an image's erasing noise: the global one for
+    ``seed=None`` (fresh noise at every call), else one seeded by ``seed``
+    and the image's path, so that an image is erased the same way every
+    time (reproducible localisation and evaluation)."""
+    if seed is None:
+        return np.random
+    key = str(results.get('img_path', '')).encode()
+    return np.random.default_rng([seed, zlib.crc32(key)])
+
+
 def _erase(img: np.ndarray, box: Tuple[int, int, int, int], low: float,
-           high: float) -> np.ndarray:
+           high: float, rng=np.random) -> np.ndarray:
     out = img.copy()
     x1, y1, x2, y2 = box
-    out[y1:y2, x1:x2] = np.random.uniform(
+    out[y1:y2, x1:x2] = rng.uniform(
         low, high, size=out[y1:y2, x1:x2].shape).astype(out.dtype)
     return out
 
@@ -65,21 +77,28 @@ class EraseRegion(BaseTransform):
     Args:
         region (str): The region to erase. Defaults to 'R1'.
         low, high (float): Range of the random values. Defaults to [0, 1).
+        noise_seed (int, optional): None (default): fresh noise at every
+            call, for training. An int: each image's noise is fixed by the
+            seed and its path (:func:`noise_rng`), for test pipelines, so
+            that localising or evaluating twice gives the same result.
     """
 
     def __init__(self, region: str = 'R1', low: float = 0.,
-                 high: float = 1.) -> None:
+                 high: float = 1., noise_seed: Optional[int] = None) -> None:
         self.region = region
         self.low, self.high = low, high
+        self.noise_seed = noise_seed
 
     def transform(self, results: dict) -> dict:
         results['img'] = _erase(results['img'],
                                 region_box(results, self.region), self.low,
-                                self.high)
+                                self.high, noise_rng(self.noise_seed,
+                                                     results))
         return results
 
     def __repr__(self) -> str:
-        return f'{self.__class__.__name__}(region={self.region!r})'
+        return (f'{self.__class__.__name__}(region={self.region!r}, '
+                f'noise_seed={self.noise_seed})')
 
 
 @TRANSFORMS.register_module()
@@ -102,13 +121,17 @@ class StackRegions(BaseTransform):
         size (int | tuple[int, int]): Output (h, w) (an int: square).
         erase (str): The region 'E' erases. Defaults to 'R1'.
         interpolation (str): 'area' (default) or 'bilinear'.
+        noise_seed (int, optional): Noise of 'E', as in
+            :class:`EraseRegion`: None for fresh noise at every call, an int
+            for noise fixed per image (test pipelines).
     """
 
     def __init__(self,
                  regions: Sequence[str] = ('O', ),
                  size: Union[int, Tuple[int, int]] = 560,
                  erase: str = 'R1',
-                 interpolation: str = 'area') -> None:
+                 interpolation: str = 'area',
+                 noise_seed: Optional[int] = None) -> None:
         if not regions:
             raise ValueError('StackRegions needs at least one region')
         if interpolation not in ('area', 'bilinear'):
@@ -117,6 +140,7 @@ class StackRegions(BaseTransform):
         self.regions = tuple(regions)
         self.size = (size, size) if isinstance(size, int) else tuple(size)
         self.erase = erase
+        self.noise_seed = noise_seed
         self.interpolation = cv2.INTER_AREA if interpolation == 'area' \
             else cv2.INTER_LINEAR
 
@@ -125,7 +149,8 @@ class StackRegions(BaseTransform):
         if name == WHOLE_IMAGE:
             crop = img
         elif name == ERASED_IMAGE:
-            crop = _erase(img, region_box(results, self.erase), 0., 1.)
+            crop = _erase(img, region_box(results, self.erase), 0., 1.,
+                          noise_rng(self.noise_seed, results))
         else:
             x1, y1, x2, y2 = region_box(results, name)
             crop = img[y1:y2, x1:x2]

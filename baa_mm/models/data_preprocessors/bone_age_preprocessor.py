@@ -108,6 +108,10 @@ class BoneAgeDataPreprocessor(ImgDataPreprocessor):
             Tensor: (N, num_channels, H, W) normalised, in this
             preprocessor's memory format.
         """
+        n = self.num_channels
+        if n and pixels.shape[1] == 1 and self.with_normalize \
+                and self.mean.numel() == n:
+            pixels = pixels.expand(-1, n, -1, -1)  # as forward() does
         mean, std = self._mean_std(pixels.shape[1], pixels)
         if mean is not None:
             pixels = (pixels - mean) / std
@@ -129,8 +133,32 @@ class BoneAgeDataPreprocessor(ImgDataPreprocessor):
         mean, std = self._mean_std(channels, like)
         return pixel if mean is None else (pixel - mean) / std
 
+    def _repeat_gray(self, data: dict) -> dict:
+        """Repeat 1-channel inputs to ``num_channels`` before mmengine's
+        normalisation when ``mean`` has one value per channel (ImageNet's
+        three), which mmengine applies only to inputs of that many
+        channels."""
+        n = self.num_channels
+        if n is None or not self.with_normalize or self.mean.numel() != n \
+                or n == 1:
+            return data
+
+        def repeat(x):
+            return x.expand(n, *x.shape[1:]) if x.dim() == 3 and \
+                x.shape[0] == 1 else x
+
+        inputs = data['inputs']
+        if isinstance(inputs, torch.Tensor) and inputs.dim() == 4:
+            inputs = inputs.expand(-1, n, -1, -1) if inputs.shape[1] == 1 \
+                else inputs
+        elif isinstance(inputs, torch.Tensor):
+            inputs = repeat(inputs)
+        else:
+            inputs = [repeat(x) for x in inputs]
+        return {**data, 'inputs': inputs}
+
     def forward(self, data: dict, training: bool = False) -> dict:
-        out = super().forward(data, training)
+        out = super().forward(self._repeat_gray(data), training)
         inputs = self.format_channels(out['inputs'])
         samples: Optional[List] = out.get('data_samples')
         return dict(inputs=inputs, data_samples=samples,

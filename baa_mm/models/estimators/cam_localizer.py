@@ -14,7 +14,7 @@ Three localisers are three configs of this estimator: the hand ``H``
 paper's figures) and ``R2`` (GMP, 560 px, trained on images whose R1 is
 erased by :class:`EraseRegion`).
 """
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import torch
 from mmengine.structures import InstanceData
@@ -44,6 +44,14 @@ class CAMLocalizer(BaseBoneAgeEstimator):
     from the same rule); ``cam_class='gt'`` uses the true age, rounded to a
     class (the paper does not say which it used for training crops).
 
+    ``exclude`` names regions whose boxes (``regions`` in the samples'
+    metainfo, full-resolution pixels) may not be part of the localised
+    region. The R2 localiser excludes R1: its classifier sees R1 erased by
+    random values, and without the exclusion its map can peak on the noise
+    patch itself (measured on the phantoms), returning R1 again instead of
+    "another discriminative region" (the paper's intent; it does not say
+    how it avoided this).
+
     Needs of its parts: the head offers ``forward`` (logits), ``loss``,
     ``ages`` and ``cam`` (:class:`SoftLabelCAMHead`); the backbone returns
     the final feature map (last of a tuple).
@@ -55,6 +63,7 @@ class CAMLocalizer(BaseBoneAgeEstimator):
         region (str): The region's name ('H', 'R1', 'R2', ...).
         rel_thr (float): CAM threshold as a fraction of the map's range.
         cam_class (str): 'pred' or 'gt' (see above).
+        exclude (Sequence[str]): Regions kept out of the box (see above).
         data_preprocessor (dict, optional): Defaults to
             ``BoneAgeDataPreprocessor``.
         channels_last (bool): Channels-last memory format.
@@ -66,6 +75,7 @@ class CAMLocalizer(BaseBoneAgeEstimator):
                  region: str = 'R1',
                  rel_thr: float = 0.5,
                  cam_class: str = 'pred',
+                 exclude: Sequence[str] = (),
                  data_preprocessor: Optional[dict] = None,
                  channels_last: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
@@ -83,6 +93,7 @@ class CAMLocalizer(BaseBoneAgeEstimator):
         self.region = region
         self.rel_thr = rel_thr
         self.cam_class = cam_class
+        self.exclude = tuple(exclude)
         if channels_last:
             self.to(memory_format=torch.channels_last)
 
@@ -107,6 +118,31 @@ class CAMLocalizer(BaseBoneAgeEstimator):
         gt = torch.stack([s.gt_age for s in data_samples]).to(logits.device)
         return gt.round().long().clamp(0, self.head.num_classes - 1)
 
+    def _excluded(self, data_samples: Optional[List],
+                  factors: torch.Tensor) -> Optional[List[List[list]]]:
+        """Per image, the ``exclude`` boxes in input pixels."""
+        if not self.exclude:
+            return None
+        out = []
+        for sample, (fx, fy) in zip(data_samples or [], factors.tolist()):
+            regions = sample.metainfo.get('regions') or {}
+            boxes = []
+            for name in self.exclude:
+                if name not in regions:
+                    raise KeyError(
+                        f'{sample.metainfo.get("img_path", "image")}: '
+                        f'{self.region} excludes region {name!r}, which the '
+                        f'sample lacks (has {sorted(regions)}); give the '
+                        'dataset a region file with it')
+                if regions[name] is not None:
+                    x1, y1, x2, y2 = regions[name]
+                    boxes.append([x1 / fx, y1 / fy, x2 / fx, y2 / fy])
+            out.append(boxes)
+        if len(out) != len(factors):
+            raise ValueError(f'{self.region} excludes {self.exclude}: needs '
+                             'data samples with the region boxes')
+        return out
+
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[List[BoneAgeDataSample]] = None,
                 sex: Optional[torch.Tensor] = None
@@ -115,11 +151,11 @@ class CAMLocalizer(BaseBoneAgeEstimator):
         logits = self.head(feats).float()
         classes = self._classes(logits, data_samples)
         cams = self.head.cam(feats, classes)
+        factors = full_res_factors(data_samples, len(cams), cams.device)
         boxes = cam_boxes(cams, valid_shapes(inputs, data_samples),
-                          self.rel_thr, tuple(inputs.shape[-2:]))
-        hr_boxes = map_boxes(
-            boxes[:, None],
-            full_res_factors(data_samples, len(boxes), boxes.device))[:, 0]
+                          self.rel_thr, tuple(inputs.shape[-2:]),
+                          self._excluded(data_samples, factors))
+        hr_boxes = map_boxes(boxes[:, None], factors)[:, 0]
         scores = logits.softmax(dim=1).gather(1, classes[:, None])[:, 0]
         data_samples = fill_pred_ages(self.head.ages(logits), data_samples)
         for i, sample in enumerate(data_samples):

@@ -5,7 +5,7 @@ distribution learning for bone age assessment". Shape shorthand: N images,
 C age classes (one per month, class i = age i months), K feature channels,
 h x w feature map, H x W image. Boxes are ``(x1, y1, x2, y2)`` in pixels.
 """
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -104,7 +104,9 @@ def largest_component_box(mask: np.ndarray) -> Tuple[float, float, float,
 def cam_boxes(cams: torch.Tensor,
               img_shapes: Sequence[Tuple[int, int]],
               rel_thr: float = 0.5,
-              batch_shape: Tuple[int, int] = None) -> torch.Tensor:
+              batch_shape: Tuple[int, int] = None,
+              exclude: Optional[Sequence[Sequence[Sequence[float]]]] = None
+              ) -> torch.Tensor:
     """Boxes of the strongest region of each CAM.
 
     Each map is resized (bilinear) to the batch input size, cut to its
@@ -119,6 +121,10 @@ def cam_boxes(cams: torch.Tensor,
         rel_thr (float): Threshold as a fraction of the map's range.
         batch_shape (tuple, optional): (H, W) the maps cover; defaults to
             the largest image shape.
+        exclude (Sequence, optional): Per image, boxes ``(x1, y1, x2, y2)``
+            in input pixels whose pixels may not be part of the region
+            (e.g. the erased R1 for the R2 localiser); an image whose
+            whole map is excluded gets the whole image.
 
     Returns:
         Tensor: (N, 4) float32 boxes in input pixels.
@@ -131,10 +137,17 @@ def cam_boxes(cams: torch.Tensor,
     up = F.interpolate(cams.detach().float()[:, None], size=tuple(batch_shape),
                        mode='bilinear', align_corners=False)[:, 0]
     boxes: List[Tuple[float, ...]] = []
-    for cam, (h, w) in zip(up, img_shapes):
+    for i, (cam, (h, w)) in enumerate(zip(up, img_shapes)):
         cam = cam[:int(h), :int(w)]
-        lo, hi = cam.min(), cam.max()
+        keep = torch.ones_like(cam, dtype=torch.bool)
+        for x1, y1, x2, y2 in (exclude[i] if exclude else ()):
+            keep[max(0, int(np.floor(y1))):max(0, int(np.ceil(y2))),
+                 max(0, int(np.floor(x1))):max(0, int(np.ceil(x2)))] = False
+        if not keep.any():
+            boxes.append((0., 0., float(w), float(h)))
+            continue
+        lo, hi = cam[keep].min(), cam[keep].max()
         norm = (cam - lo) / (hi - lo) if hi > lo else torch.ones_like(cam)
-        mask = (norm >= rel_thr).cpu().numpy()
+        mask = ((norm >= rel_thr) & keep).cpu().numpy()
         boxes.append(largest_component_box(mask))
     return torch.tensor(boxes, dtype=torch.float32, device=cams.device)

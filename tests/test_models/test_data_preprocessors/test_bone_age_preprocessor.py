@@ -61,6 +61,21 @@ def test_gray_repeated_to_three_channels():
         torch.testing.assert_close(out[0, c], (PIXELS[0] - 0.5) / 0.25)
 
 
+def test_gray_with_imagenet_statistics_is_normalised_per_channel():
+    # a grayscale radiograph into an ImageNet backbone: repeated to 3
+    # channels, then each channel normalised with its own mean and std
+    mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+    pre = _pre(mean=mean, std=std, num_channels=3)
+    for inputs in ([PIXELS, PIXELS], torch.stack([PIXELS, PIXELS])):
+        out = pre(dict(inputs=inputs))['inputs']
+        assert out.shape == (2, 3, 2, 2)
+        for c in range(3):
+            torch.testing.assert_close(out[1, c],
+                                       (PIXELS[0] - mean[c]) / std[c])
+    # what normalize() gives for the same pixels
+    torch.testing.assert_close(pre.normalize(PIXELS[None]), out[:1])
+
+
 def test_more_channels_cannot_be_repeated():
     two = torch.stack([PIXELS[0], PIXELS[0]])
     with pytest.raises(ValueError, match='cannot turn 2-channel inputs into '

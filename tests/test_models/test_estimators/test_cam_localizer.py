@@ -222,3 +222,31 @@ def test_bad_arguments(kw, match):
 def test_head_without_a_cam_is_refused():
     with pytest.raises(TypeError, match='CAMLocalizer needs its head'):
         _build(head=dict(type='ConvPoolNeck', in_channels=512))
+
+
+def test_excluded_region_is_kept_out_of_the_box(monkeypatch):
+    """R2 excludes R1: a map peaking on R1 (the erased patch) gives the
+    box of its strongest other block, mapped through hr_factor."""
+    model = _build(region='R2', exclude=('R1', )).eval()
+
+    def cam(feats, classes):
+        maps = torch.zeros(len(classes), 8, 8)
+        maps[:, 2:4, 4:6] = 2.  # on R1
+        maps[:, 5:7, 0:2] = 1.
+        return maps
+
+    monkeypatch.setattr(model.head, 'cam', cam)
+    batch = _batch(hr_factor=(2., 2.))
+    for s in batch['data_samples']:  # R1 in full-resolution pixels
+        s.set_metainfo(dict(regions=dict(R1=[64., 32., 96., 64.])))
+    with torch.no_grad():
+        out = model(**model.data_preprocessor(batch, False), mode='predict')
+    for s in out:
+        assert s.pred_parts.bboxes.tolist() == [[0., 40., 16., 56.]]
+        assert s.pred_parts.hr_bboxes.tolist() == [[0., 80., 32., 112.]]
+        assert s.pred_parts.names == ['R2']
+    # without the R1 box the sample is refused, naming the image
+    batch = _batch()
+    with pytest.raises(KeyError, match="R2 excludes region 'R1'"):
+        with torch.no_grad():
+            model(**model.data_preprocessor(batch, False), mode='predict')

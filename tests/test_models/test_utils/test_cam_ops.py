@@ -194,3 +194,20 @@ def test_a_support_narrower_than_a_class_gives_the_nearest_class():
     torch.testing.assert_close(y.sum(1), torch.ones(2))
     assert y[0, 7] == y[0, 8] == 0.5  # equally near
     assert y[1, 3] == 1.
+
+
+def test_excluded_box_is_never_the_region():
+    # two squares: the brighter one is excluded, the other is found
+    cam = _square_map(8, 8, (2, 4), (4, 6), value=2.)
+    cam[5:7, 0:2] = 1.
+    both = cam[None]
+    assert cam_boxes(both, [(32, 32)])[0].tolist() == [16., 8., 24., 16.]
+    excl = cam_boxes(both, [(32, 32)], exclude=[[[16., 8., 24., 16.]]])
+    x1, y1, x2, y2 = excl[0].tolist()
+    # the dimmer square (rows 5-6, cols 0-1 -> y 20-28, x 0-8) at the
+    # threshold relative to the kept pixels
+    assert (x1, y1, x2, y2) == (0., 20., 8., 28.)
+    # an image with no exclusions, and one excluded entirely
+    out = cam_boxes(torch.stack([cam, cam]), [(32, 32), (32, 32)],
+                    exclude=[[], [[0., 0., 32., 32.]]])
+    assert out.tolist() == [[16., 8., 24., 16.], [0., 0., 32., 32.]]

@@ -1,9 +1,9 @@
-# Phase II on the RSNA thumbnails with regions H: AdamW
-# one-cycle, 8 epochs, batch 64, bf16, 96 px (see ./README.md).
-_base_ = ['./agr-h-r1-e_r18_1xb64-8e_rsna100-96px.py']
+# Phase II on the RSNA thumbnails with regions R1+R2: AdamW
+# one-cycle, 4 epochs, batch 64, bf16, 96 px (see ./README.md).
+_base_ = ['./agr-h-r1-e_r18_1xb64-4e_rsna100-96px.py']
 data_root = 'data/rsna100'
 img_size = 96
-regions = ('H',)
+regions = ('R1', 'R2')
 pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='StackRegions', regions=regions, size=img_size),

@@ -1,20 +1,20 @@
-# Phase II on the RSNA thumbnails with regions O: AdamW
-# one-cycle, 8 epochs, batch 64, bf16, 96 px (see ./README.md).
-_base_ = ['./agr-h-r1-e_r18_1xb64-8e_rsna100-96px.py']
+# Phase II on the RSNA thumbnails with regions H+R1+R2: AdamW
+# one-cycle, 4 epochs, batch 64, bf16, 96 px (see ./README.md).
+_base_ = ['./agr-h-r1-e_r18_1xb64-4e_rsna100-96px.py']
 data_root = 'data/rsna100'
 img_size = 96
-regions = ('O',)
+regions = ('H', 'R1', 'R2')
 pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='StackRegions', regions=regions, size=img_size),
     dict(type='PackBoneAgeInputs'),
 ]
 train_dataloader = dict(batch_size=64, dataset=dict(
-    data_root=data_root, region_file=None, pipeline=pipeline))
+    data_root=data_root, region_file='annotations/train_regions.json', pipeline=pipeline))
 val_dataloader = dict(batch_size=64, dataset=dict(
-    data_root=data_root, region_file=None, pipeline=pipeline))
+    data_root=data_root, region_file='annotations/val_regions.json', pipeline=pipeline))
 # rsna100 has no labelled test split: the val split is reported
 test_dataloader = dict(batch_size=64, dataset=dict(
     data_root=data_root, ann_file='val.csv', data_prefix=dict(img_path='val'),
-    region_file=None, pipeline=pipeline))
+    region_file='annotations/val_regions.json', pipeline=pipeline))
 model = dict(backbone=dict(in_channels=len(regions)))
