@@ -102,7 +102,10 @@ def test_metric_on_a_coco_file_relative_to_the_data_root(tmp_path):
     assert res == pytest.approx({'hand_box/iou': (0.5 + 2 / 3) / 2,
                                  'hand_box/precision': (1 + 2 / 3) / 2,
                                  'hand_box/recall': 0.75,
-                                 'hand_box/iou_50': 100.})
+                                 'hand_box/iou_50': 100.,
+                                 # image 7's mask is its box; image 8's
+                                 # two hands fill 100 of their 150 px box
+                                 'hand_box/ceiling_iou': (1 + 2 / 3) / 2})
 
 
 def test_index_and_iou_50(tmp_path):
@@ -115,7 +118,16 @@ def test_index_and_iou_50(tmp_path):
     res = metric.compute_metrics(metric.results)
     # image 7: rows 5-8 of the hand, 40 / 100; image 8: one hand, 50 / 100
     assert res == pytest.approx(dict(iou=0.45, precision=1., recall=0.45,
-                                     iou_50=50.))
+                                     iou_50=50., ceiling_iou=(1 + 2 / 3) / 2))
+
+
+def test_mask_box():
+    from baa_mm.evaluation.metrics.hand_box_iou_metric import mask_box
+    mask = np.zeros((10, 20), bool)
+    mask[2:5, 3:9] = True
+    mask[7, 15] = True
+    assert mask_box(mask) == [3., 2., 16., 8.]
+    assert mask_box(np.zeros((4, 6), bool)) == [0., 0., 6., 4.]
 
 
 def test_metric_errors(tmp_path):

@@ -10,7 +10,7 @@ from baa_mm.datasets.coco_file import coco_images_by_stem, load_coco
 from baa_mm.registry import METRICS
 from .dataset_files import dataset_file
 
-__all__ = ['HandBoxIoUMetric', 'box_mask_overlap']
+__all__ = ['HandBoxIoUMetric', 'box_mask_overlap', 'mask_box']
 
 
 def box_mask_overlap(box: Sequence[float],
@@ -30,6 +30,16 @@ def box_mask_overlap(box: Sequence[float],
                 recall=inter / max(int(mask.sum()), 1))
 
 
+def mask_box(mask: np.ndarray) -> List[float]:
+    """``(x1, y1, x2, y2)`` bounding box of an (H, W) mask's pixels (the
+    whole image for an empty mask)."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return [0., 0., float(mask.shape[1]), float(mask.shape[0])]
+    return [float(xs.min()), float(ys.min()), float(xs.max() + 1),
+            float(ys.max() + 1)]
+
+
 @METRICS.register_module()
 class HandBoxIoUMetric(BaseMetric):
     """IoU of each image's predicted box with the union of its annotated
@@ -38,8 +48,10 @@ class HandBoxIoUMetric(BaseMetric):
     The box is ``pred_parts.hr_bboxes[index]`` (full-resolution pixels =
     annotation pixels when the test pipeline does not crop). Keys (prefix
     ``hand_box/``): ``iou``, ``precision`` (share of the box on the hand),
-    ``recall`` (share of the hand in the box), means over images, and
-    ``iou_50`` (percent of images with IoU >= 0.5).
+    ``recall`` (share of the hand in the box), means over images,
+    ``iou_50`` (percent of images with IoU >= 0.5), and ``ceiling_iou``:
+    the IoU of each mask's own bounding box, the best a box can reach (a
+    hand fills about half of its box).
 
     Args:
         ann_file (str): COCO file with hand masks, relative to the evaluated
@@ -87,8 +99,11 @@ class HandBoxIoUMetric(BaseMetric):
                                  'localising model)')
             boxes = parts.get('hr_bboxes', parts['bboxes'])
             box = np.asarray(boxes, np.float64)[self.index]
-            self.results.append(
-                box_mask_overlap(box, self._hand_mask(sample['img_id'])))
+            mask = self._hand_mask(sample['img_id'])
+            res = box_mask_overlap(box, mask)
+            res['ceiling_iou'] = box_mask_overlap(mask_box(mask),
+                                                  mask)['iou']
+            self.results.append(res)
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         iou = np.array([r['iou'] for r in results])
@@ -96,4 +111,5 @@ class HandBoxIoUMetric(BaseMetric):
             iou=float(iou.mean()),
             precision=float(np.mean([r['precision'] for r in results])),
             recall=float(np.mean([r['recall'] for r in results])),
-            iou_50=float((iou >= 0.5).mean() * 100))
+            iou_50=float((iou >= 0.5).mean() * 100),
+            ceiling_iou=float(np.mean([r['ceiling_iou'] for r in results])))
