@@ -114,6 +114,17 @@ def phantom_root(tmp_path_factory):
     return root
 
 
+@pytest.fixture(scope='session')
+def wholebody_phantom_root(tmp_path_factory):
+    """A tiny whole-body phantom set (train/val/test, 128 x 384, with the
+    body / informative box files), generated once."""
+    from baa_mm.datasets import generate_wholebody_phantom
+    root = str(tmp_path_factory.mktemp('wholebody_phantom'))
+    generate_wholebody_phantom(root, num_train=6, num_val=3, num_test=3,
+                               seed=0)
+    return root
+
+
 def run_tool(args, cwd=REPO, env=None, timeout=600):
     """Run a command with this interpreter; fail with its output."""
     full_env = dict(os.environ, PYTHONPATH=REPO)

@@ -79,8 +79,12 @@ def phantom_regions(phantom_root):
     return phantom_root
 
 
-def _data_root_for(cfg, phantom_root, tiny_rsna_root):
+def _data_root_for(cfg, phantom_root, tiny_rsna_root, wholebody_root):
     root = cfg.train_dataloader.dataset.get('data_root', '')
+    if 'wholebody' in root:
+        # whole-body CT configs read the phantoms' layout (their box files
+        # only where the config names them)
+        return wholebody_root
     if 'phantom' in root:
         return phantom_root
     if 'rsna' in root:
@@ -105,7 +109,7 @@ def test_configs_found():
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, REPO) for p in CONFIGS])
 def test_config_loads_and_builds(path, phantom_regions, tiny_rsna_root,
-                                 tmp_path):
+                                 wholebody_phantom_root, tmp_path):
     phantom_root = phantom_regions
     register_all_modules()
     cfg = Config.fromfile(path)
@@ -126,7 +130,8 @@ def test_config_loads_and_builds(path, phantom_regions, tiny_rsna_root,
     assert sum(p.numel() for p in runner.model.parameters()) > 0
     runner.build_optim_wrapper(cfg.optim_wrapper)
     assert all('type' in s for s in cfg.param_scheduler)
-    root = _data_root_for(cfg, phantom_root, tiny_rsna_root)
+    root = _data_root_for(cfg, phantom_root, tiny_rsna_root,
+                          wholebody_phantom_root)
     assert root is not None, (
         f'no test data for data_root '
         f'{cfg.train_dataloader.dataset.get("data_root")!r}: teach '

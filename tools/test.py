@@ -3,6 +3,9 @@
 Examples:
     python tools/test.py CONFIG work_dirs/x/epoch_30.pth --out preds.csv
     python tools/test.py CONFIG a.pth b.pth c.pth     # ensemble (mean age)
+    python tools/test.py CONFIG_A a.pth --out a.csv   # members of different
+    python tools/test.py CONFIG_B b.pth --out b.csv   # configs: late fusion
+    python tools/analysis_tools/fuse_predictions.py a.csv b.csv --out ab.csv
     python tools/test.py ENSEMBLE_CONFIG              # names its checkpoints
     python tools/test.py CONFIG CKPT --show-dir vis   # draw predictions
 """
@@ -26,11 +29,15 @@ def parse_args():
         'checkpoint',
         nargs='*',
         help='checkpoint file; several: evaluate their ensemble (mean age, '
-        'e.g. seeds of one config); none: the config is an ensemble config '
-        'naming its checkpoints')
+        'e.g. seeds of one config: every member gets the same test '
+        'pipeline); none: the config is an ensemble config naming its '
+        'checkpoints. Members of different configs / input sizes: test each '
+        'with --out, then average the CSVs with '
+        'tools/analysis_tools/fuse_predictions.py')
     parser.add_argument('--work-dir', help='directory for the test logs')
     parser.add_argument(
-        '--out', help='write per-image predictions to this .csv file')
+        '--out', help='write per-image predictions to this .csv file (the '
+        'input of tools/analysis_tools/fuse_predictions.py)')
     parser.add_argument('--data-root', help='override every dataset data_root')
     parser.add_argument(
         '--show-dir',

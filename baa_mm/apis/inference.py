@@ -13,9 +13,11 @@ from baa_mm.datasets.label_file import parse_sex
 from baa_mm.registry import MODELS, TRANSFORMS
 from baa_mm.structures import BoneAgeDataSample
 from baa_mm.engine import load_local_checkpoint
+from baa_mm.models.estimators.base import valid_shapes
 from baa_mm.utils import register_all_modules
+from baa_mm.visualization.grad_cam import regression_grad_cam
 
-__all__ = ['init_estimator', 'inference_bone_age']
+__all__ = ['init_estimator', 'inference_bone_age', 'predict_batch']
 
 #: Transforms that need annotations; dropped from the test pipeline.
 _ANNOTATION_TRANSFORMS = ('LoadHandInstances', 'LoadAnnotations')
@@ -65,7 +67,8 @@ def inference_bone_age(model: torch.nn.Module,
                        imgs: Union[str, np.ndarray, Sequence],
                        sex: Union[None, int, str, Sequence] = None,
                        with_maps: bool = True,
-                       regions: Union[None, dict, Sequence[dict]] = None
+                       regions: Union[None, dict, Sequence[dict]] = None,
+                       grad_cam: Union[bool, dict] = False
                        ) -> Union[BoneAgeDataSample, List[BoneAgeDataSample]]:
     """Predict the bone age of one or several radiographs.
 
@@ -81,6 +84,11 @@ def inference_bone_age(model: torch.nn.Module,
             y1, x2, y2]}`` in each image's pixels, for pipelines that crop
             or erase regions (attention-guided models; see
             :func:`baa_mm.apis.localize_chain`).
+        grad_cam (bool | dict): Also explain the predicted age with a
+            class activation map, stored as ``pred_maps['grad_cam']``
+            (see :func:`predict_batch`); a dict gives the arguments of
+            :func:`~baa_mm.visualization.regression_grad_cam`, e.g.
+            ``dict(method='gradcam++', target_layers=['backbone.layer3'])``.
 
     Returns:
         BoneAgeDataSample or a list: ``pred_age`` and whatever the model
@@ -123,10 +131,52 @@ def inference_bone_age(model: torch.nn.Module,
         packed = pipelines[from_array](results)
         data['inputs'].append(packed['inputs'])
         data['data_samples'].append(packed['data_samples'])
+    out = predict_batch(model, data, with_maps, grad_cam)
+    return out[0] if single else out
+
+
+def predict_batch(model: torch.nn.Module,
+                  data: dict,
+                  with_maps: bool = False,
+                  grad_cam: Union[bool, dict] = False
+                  ) -> List[BoneAgeDataSample]:
+    """Predict a collated batch, as ``model.test_step`` does, optionally
+    with a Grad-CAM map of the predicted age.
+
+    The map is computed on the preprocessed batch (float32, gradients on,
+    the model left unchanged) and stored in each sample's
+    ``pred_maps['grad_cam']``: an (h, w) float32 tensor in [0, 1] in the
+    **network-input frame** (the sample's ``img_shape``, batch padding
+    excluded), like the other maps the visualiser stretches over the
+    drawn image. :func:`baa_mm.evaluation.map_to_original` takes it back
+    to the loaded image's pixels.
+
+    Args:
+        model: From :func:`init_estimator`.
+        data (dict): ``inputs`` (list of (C, H, W) tensors) and
+            ``data_samples``, as a dataloader (``pseudo_collate``) gives.
+        with_maps (bool): Also return the model's own maps.
+        grad_cam (bool | dict): True or the keyword arguments of
+            :func:`~baa_mm.visualization.regression_grad_cam`.
+
+    Returns:
+        list[BoneAgeDataSample]: The predictions.
+    """
     previous = model.set_return_maps(with_maps)
     try:
         with torch.no_grad():
-            out = model.test_step(data)
+            packed = model.data_preprocessor(data, False)
+            out = model(**packed, mode='predict')
     finally:
         model.set_return_maps(previous)
-    return out[0] if single else out
+    if grad_cam:
+        kwargs = dict(grad_cam) if isinstance(grad_cam, dict) else {}
+        inputs = packed['inputs']
+        maps = regression_grad_cam(model, inputs, packed['sex'],
+                                   data_samples=packed['data_samples'],
+                                   **kwargs)
+        for sample, cam, (h, w) in zip(out, maps,
+                                       valid_shapes(inputs, out)):
+            sample.pred_maps = {**(sample.get('pred_maps', None) or {}),
+                                'grad_cam': torch.from_numpy(cam[:h, :w])}
+    return out

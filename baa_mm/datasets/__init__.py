@@ -1,3 +1,4 @@
+from .body_boxes import attach_body_boxes, read_body_boxes
 from .coco_file import coco_anns_by_stem, coco_images_by_stem, load_coco
 from .hand_masks import (PSEUDO_MASK_DEFAULTS, mask_bbox, mask_iou,
                          mask_to_coco_polygons, polygon_to_mask,
@@ -16,6 +17,8 @@ from .region_file import (MISSING_REGION_RULES, attach_regions,
 from .rsna import RSNABoneAgeDataset
 from .transforms import *  # noqa: F401,F403
 from .wholebody_ct import WholeBodyCTDataset
+from .wholebody_phantom import (generate_wholebody_phantom,
+                                render_wholebody_phantom)
 
 __all__ = [
     'load_coco', 'coco_anns_by_stem', 'coco_images_by_stem',
@@ -27,6 +30,7 @@ __all__ = [
     'polygon_to_mask', 'mask_to_coco_polygons', 'mask_iou', 'mask_bbox',
     'pseudo_hand_mask', 'supervisely_to_polygon', 'PSEUDO_MASK_DEFAULTS',
     'read_region_file', 'read_region_entries', 'write_region_file',
-    'attach_regions',
-    'MISSING_REGION_RULES'
+    'attach_regions', 'MISSING_REGION_RULES', 'read_body_boxes',
+    'attach_body_boxes', 'generate_wholebody_phantom',
+    'render_wholebody_phantom'
 ]

@@ -1,7 +1,9 @@
 """Whole-body CT bone images with age in years (adult age estimation)."""
-from typing import Optional, Union
+import os.path as osp
+from typing import List, Optional, Union
 
 from baa_mm.registry import DATASETS
+from .body_boxes import attach_body_boxes
 from .rsna import RSNABoneAgeDataset
 
 __all__ = ['WholeBodyCTDataset']
@@ -22,6 +24,12 @@ class WholeBodyCTDataset(RSNABoneAgeDataset):
         with_sex (bool | str): Defaults to 'auto'.
         age_unit (str): Defaults to 'years'.
         max_age (float, optional): Defaults to 120 years.
+        box_ann_file (str, optional): COCO box file (relative to
+            ``data_root``), e.g. the whole-body phantoms'
+            ``annotations/train_boxes.json``: adds ``body_bbox`` ([x1, y1,
+            x2, y2]) and ``informative_boxes`` (``dict(bbox, category)``) to
+            each row (see :mod:`baa_mm.datasets.body_boxes`). A row without
+            a ``body`` box is an error.
         **kwargs: As :class:`RSNABoneAgeDataset`.
     """
 
@@ -32,6 +40,18 @@ class WholeBodyCTDataset(RSNABoneAgeDataset):
                  with_sex: Union[bool, str] = 'auto',
                  age_unit: str = 'years',
                  max_age: Optional[float] = None,
+                 box_ann_file: Optional[str] = None,
                  **kwargs) -> None:
+        data_root = kwargs.get('data_root', '')
+        if box_ann_file and data_root and not osp.isabs(box_ann_file):
+            box_ann_file = osp.join(data_root, box_ann_file)
+        self.box_ann_file = box_ann_file
         super().__init__(ann_file=ann_file, with_sex=with_sex,
                          age_unit=age_unit, max_age=max_age, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """Rows of the label table (plus their boxes)."""
+        data_list = super().load_data_list()
+        if self.box_ann_file:
+            attach_body_boxes(data_list, self.box_ann_file)
+        return data_list

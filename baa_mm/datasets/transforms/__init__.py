@@ -1,3 +1,4 @@
+from .body_crop import CropBodyPart, shift_clip_box
 from .formatting import PackBoneAgeInputs
 from .full_res import StoreFullResImage
 from .geometric import RandomAffine
@@ -11,5 +12,5 @@ __all__ = [
     'LoadRadiograph', 'PackBoneAgeInputs', 'RandomAffine', 'CropToHand',
     'rasterize_polygons', 'HistogramNormalize', 'equalize_hist_float',
     'StoreFullResImage', 'LoadHandInstances', 'EraseRegion', 'StackRegions',
-    'region_box'
+    'region_box', 'CropBodyPart', 'shift_clip_box'
 ]

@@ -37,7 +37,9 @@ class PackBoneAgeInputs(BaseTransform):
     Args:
         meta_keys (Sequence[str]): Keys copied into the sample's metainfo
             when present (``regions``: the region boxes of a region file,
-            in the loaded image's pixels).
+            in the loaded image's pixels; ``body_bbox`` and
+            ``informative_boxes``: the boxes of a whole-body box file, in
+            original-image pixels).
     """
 
     def __init__(self,
@@ -45,7 +47,8 @@ class PackBoneAgeInputs(BaseTransform):
                                              'img_shape', 'scale_factor',
                                              'flip', 'flip_direction',
                                              'crop_bbox', 'sample_idx',
-                                             'regions')
+                                             'regions', 'body_bbox',
+                                             'informative_boxes')
                  ) -> None:
         self.meta_keys = tuple(meta_keys)
 

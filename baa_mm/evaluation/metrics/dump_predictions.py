@@ -8,6 +8,7 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from baa_mm.registry import METRICS
+from ..functional.late_fusion import PREDICTION_FIELDS
 
 __all__ = ['DumpBoneAgePredictions']
 
@@ -17,14 +18,16 @@ class DumpBoneAgePredictions(BaseMetric):
     """Dump ``img_id, sex, gt_age, pred_age, abs_error`` rows to a CSV file.
 
     Rows come in dataset order (after distributed collection); missing fields
-    are left empty.  Returns no metric values.
+    are left empty.  Returns no metric values. Several members' files
+    (e.g. of different configs) are averaged by
+    ``tools/analysis_tools/fuse_predictions.py``.
 
     Args:
         out_file_path (str): Output ``.csv`` path.
         collect_device (str): As :class:`BaseMetric`.
     """
 
-    FIELDS = ('img_id', 'img_path', 'sex', 'gt_age', 'pred_age', 'abs_error')
+    FIELDS = PREDICTION_FIELDS
 
     def __init__(self, out_file_path: str, collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:

@@ -1,5 +1,6 @@
 from .cam_ops import (cam_boxes, class_activation_maps, expected_ages,
                       largest_component_box, soft_age_labels)
+from .fc_params import feature_map_sizes, side_connection_params
 from .hand_ops import HAND_RULES, choose_hand, hand_boxes, paste_mask
 from .part_ops import (clip_boxes, crop_parts, map_boxes, part_ranking_loss,
                        select_top_parts)
@@ -8,5 +9,6 @@ __all__ = [
     'clip_boxes', 'crop_parts', 'map_boxes', 'part_ranking_loss',
     'select_top_parts', 'HAND_RULES', 'choose_hand', 'hand_boxes',
     'paste_mask', 'soft_age_labels', 'expected_ages',
-    'class_activation_maps', 'largest_component_box', 'cam_boxes'
+    'class_activation_maps', 'largest_component_box', 'cam_boxes',
+    'side_connection_params', 'feature_map_sizes'
 ]

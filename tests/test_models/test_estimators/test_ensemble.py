@@ -129,3 +129,29 @@ def test_first_member_data_preprocessor_is_used(tmp_path):
                             checkpoints=paths))
     out = ens.data_preprocessor(dict(inputs=[torch.full((1, 2, 2), 0.5)]))
     torch.testing.assert_close(out['inputs'], torch.full((1, 1, 2, 2), 3.))
+
+
+def test_member_weights_use_the_shared_mean(tmp_path):
+    from baa_mm.evaluation import mean_age
+    register_all_modules()
+    cfgs = [_tiny(4, 50.), _tiny(4, 150.)]
+    paths = []
+    for k, cfg in enumerate(cfgs):
+        m = MODELS.build(cfg)
+        m.init_weights()
+        path = str(tmp_path / f'm{k}.pth')
+        save_checkpoint(dict(state_dict=m.state_dict()), path)
+        paths.append(path)
+    ens = MODELS.build(dict(type='BoneAgeEnsemble', model=cfgs,
+                            checkpoints=paths, weights=[1, 3])).eval()
+    x = torch.rand(2, 1, 32, 32)
+    ages = ens.member_ages(x)  # (2, 2)
+    expected = 0.25 * ages[0] + 0.75 * ages[1]
+    torch.testing.assert_close(ens(x), expected)
+    torch.testing.assert_close(mean_age(ages, [1, 3]), expected)
+    out = ens(x, [BoneAgeDataSample(), BoneAgeDataSample()], mode='predict')
+    assert float(out[0].pred_age) == pytest.approx(float(expected[0]),
+                                                   abs=1e-4)
+    with pytest.raises(ValueError, match='3 weights for 2'):
+        MODELS.build(dict(type='BoneAgeEnsemble', model=cfgs,
+                          checkpoints=paths, weights=[1, 1, 1]))
