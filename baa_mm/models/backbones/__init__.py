@@ -1,8 +1,9 @@
+from .fusion_branches import FusionBranches
 from .relation_resnet import PartRelationModule, RelationResNet
 from .residual_attention_net import (AttentionModule, PreActBottleneck,
                                      ResidualAttentionNet)
 
 __all__ = [
-    'AttentionModule', 'PartRelationModule', 'PreActBottleneck',
-    'RelationResNet', 'ResidualAttentionNet'
+    'AttentionModule', 'FusionBranches', 'PartRelationModule',
+    'PreActBottleneck', 'RelationResNet', 'ResidualAttentionNet'
 ]

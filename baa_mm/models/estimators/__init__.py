@@ -1,6 +1,6 @@
 from .base import BaseBoneAgeEstimator
 from .cam_localizer import CAMLocalizer
-from .early_fusion import EarlyFusionRegressor, FusionBranches
+from .early_fusion import EarlyFusionRegressor
 from .ensemble import BoneAgeEnsemble
 from .hand_seg_regressor import HandSegRegressor
 from .prsnet import PRSNet
@@ -8,6 +8,6 @@ from .regressor import BoneAgeRegressor
 
 __all__ = [
     'BaseBoneAgeEstimator', 'BoneAgeEnsemble', 'BoneAgeRegressor',
-    'CAMLocalizer', 'EarlyFusionRegressor', 'FusionBranches',
+    'CAMLocalizer', 'EarlyFusionRegressor',
     'HandSegRegressor', 'PRSNet'
 ]
