@@ -18,3 +18,8 @@ model = dict(
     head=dict(in_channels=2048, hidden_dims=(), dropout=0.,
               age_mean={{_base_.age_mean}}, age_std={{_base_.age_std}}),
     channels_last=True)
+# fp32: with bf16 autocast on this CPU (torch 2.14, no AMX) the random-init
+# timm Inception-v3 gave NaN gradients within 2-6 steps, also with gradient
+# clipping; in fp32 the same schedule trains. On CUDA, bf16 may be restored
+# with optim_wrapper.type=AmpOptimWrapper.
+optim_wrapper = dict(type='OptimWrapper')
