@@ -11,7 +11,7 @@ import multiprocessing as mp
 import os
 import os.path as osp
 import time
-from typing import Dict, List, NamedTuple, Optional, Sequence
+from typing import Callable, Dict, NamedTuple, Optional, Sequence
 
 import cv2
 
@@ -46,11 +46,14 @@ def _render_record(job: _Job) -> dict:
     return sample_record(job.img_id, sample)
 
 
-def _map_jobs(jobs: List[_Job], num_workers: int) -> List[dict]:
+def map_jobs(fn: Callable, jobs: list, num_workers: int) -> list:
+    """``[fn(job) for job in jobs]``, in ``num_workers`` forked processes
+    when more than one (< 0: every core); shared by the hand and
+    whole-body phantom writers. ``fn`` must be a module-level function."""
     if num_workers < 0:
         num_workers = os.cpu_count() or 1
     if num_workers <= 1 or len(jobs) < 2:
-        return [_render_record(j) for j in jobs]
+        return [fn(j) for j in jobs]
     # 'fork' starts workers without importing the package again (spawned
     # children would import torch / mmengine through baa_mm.datasets);
     # results do not depend on the worker count because each image has its
@@ -64,7 +67,7 @@ def _map_jobs(jobs: List[_Job], num_workers: int) -> List[dict]:
     cv2.setNumThreads(1)
     try:
         with ctx.Pool(num_workers) as pool:
-            return list(pool.imap(_render_record, jobs, chunksize=chunk))
+            return list(pool.imap(fn, jobs, chunksize=chunk))
     finally:
         cv2.setNumThreads(prev_threads)
 
@@ -138,7 +141,7 @@ def generate_phantom_split(root: str,
         _Job(id_offset + i, seed, img_size, paths['img_dir'],
              age_distribution, style, opts) for i in range(num_images)
     ]
-    records = _map_jobs(jobs, num_workers)
+    records = map_jobs(_render_record, jobs, num_workers)
     _write_csv(paths['csv'], records)
     write_coco(paths['ann_file'], records, split, seed, img_size, style, opts)
     return dict(split=split, num_images=num_images, img_size=img_size,

@@ -7,15 +7,15 @@ number of worker processes.
 from __future__ import annotations
 
 import csv
-import multiprocessing as mp
 import os
 import os.path as osp
 import time
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from typing import Dict, NamedTuple, Sequence, Tuple
 
 import cv2
 import numpy as np
 
+from ..phantom.writer import map_jobs
 from .coco import sample_record, write_boxes_coco
 from .labels import sample_label
 from .render import render_wholebody_phantom
@@ -62,26 +62,6 @@ def _render_record(job: _Job) -> dict:
     return sample_record(job.img_id, info)
 
 
-def _map_jobs(jobs: List[_Job], num_workers: int) -> List[dict]:
-    if num_workers < 0:
-        num_workers = os.cpu_count() or 1
-    if num_workers <= 1 or len(jobs) < 2:
-        return [_render_record(j) for j in jobs]
-    # As the hand phantoms: 'fork' avoids re-importing torch in children,
-    # and OpenCV's thread pool (not fork safe) is reduced to 1 thread while
-    # the workers run.
-    method = 'fork' if 'fork' in mp.get_all_start_methods() else None
-    ctx = mp.get_context(method)
-    chunk = max(1, min(32, len(jobs) // (4 * num_workers)))
-    prev_threads = cv2.getNumThreads()
-    cv2.setNumThreads(1)
-    try:
-        with ctx.Pool(num_workers) as pool:
-            return list(pool.imap(_render_record, jobs, chunksize=chunk))
-    finally:
-        cv2.setNumThreads(prev_threads)
-
-
 def split_paths(root: str, split: str) -> Dict[str, str]:
     """``img_dir``, ``csv`` and ``ann_file`` of a split under ``root``."""
     return dict(img_dir=osp.join(root, split),
@@ -125,7 +105,7 @@ def generate_wholebody_split(root: str, split: str, num_images: int,
     jobs = [_Job(id_offset + i, seed, img_size, paths['img_dir'],
                  age_distribution, sex_ratio, opts)
             for i in range(num_images)]
-    records = _map_jobs(jobs, num_workers)
+    records = map_jobs(_render_record, jobs, num_workers)
     _write_csv(paths['csv'], records)
     write_boxes_coco(paths['ann_file'], records, split, seed, *img_size)
     return dict(split=split, num_images=num_images, seed=seed,
