@@ -4,6 +4,8 @@ from .hand_masks import (PSEUDO_MASK_DEFAULTS, mask_bbox, mask_iou,
                          mask_to_coco_polygons, polygon_to_mask,
                          pseudo_hand_mask, supervisely_to_polygon)
 from .hand_seg import HandSegDataset
+from .id_subset import (IdSubsetError, carve_holdout, id_hash_fraction,
+                        read_id_list, select_ids, write_id_list)
 from .image_cache import (CachedImageResolver, ImageCacheError, build_cache,
                           scale_coords)
 from .image_io import (check_image_file, decode_dicom, decode_radiograph,
@@ -32,5 +34,6 @@ __all__ = [
     'read_region_file', 'read_region_entries', 'write_region_file',
     'attach_regions', 'MISSING_REGION_RULES', 'read_body_boxes',
     'attach_body_boxes', 'generate_wholebody_phantom',
-    'render_wholebody_phantom'
+    'render_wholebody_phantom', 'IdSubsetError', 'carve_holdout',
+    'id_hash_fraction', 'read_id_list', 'write_id_list', 'select_ids'
 ]

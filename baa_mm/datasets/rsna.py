@@ -8,6 +8,7 @@ from mmengine.logging import MMLogger
 from baa_mm.registry import DATASETS, TRANSFORMS
 from .coco_file import coco_anns_by_stem, load_coco
 from .image_cache import CachedImageResolver, ImageCacheError, scale_coords
+from .id_subset import IdSubsetError, check_id_subset, select_ids
 from .image_io import check_image_file
 from .label_file import LabelFileError, read_label_file
 from .region_file import attach_regions
@@ -77,6 +78,14 @@ class RSNABoneAgeDataset(BaseDataset):
             keeps the original, ``cache_scale`` the (w, h) scale) and hand
             annotations are scaled to cached pixels. Missing or stale cache
             entries are bad rows (see ``on_bad_sample``), never used.
+        id_subset (dict, optional): Use only some rows, chosen by image id
+            (see :mod:`baa_mm.datasets.id_subset`):
+            ``dict(holdout=0.1, part='rest' | 'holdout', salt='baa_mm')``
+            carves a selection split out of the table by id hash (the same
+            on every machine); ``dict(ids_file=..., mode='keep' |
+            'exclude')`` keeps or drops the ids of a list (relative to
+            ``data_root``; ids not in the table are an error). The log says
+            how many rows were kept.
         on_bad_sample (str): 'raise' (default) stops at the first bad row with
             its file and line; 'skip' logs every bad row with its reason and
             the total count, then drops them.
@@ -101,6 +110,7 @@ class RSNABoneAgeDataset(BaseDataset):
                  region_names: Optional[Sequence[str]] = None,
                  missing_region: str = 'raise',
                  img_cache: Optional[dict] = None,
+                 id_subset: Optional[dict] = None,
                  on_bad_sample: str = 'raise',
                  metainfo: Optional[dict] = None,
                  pipeline: Sequence[Union[dict, Callable]] = (),
@@ -145,6 +155,11 @@ class RSNABoneAgeDataset(BaseDataset):
         if region_file and data_root and not osp.isabs(region_file):
             self.region_file = osp.join(data_root, region_file)
         self.missing_region = missing_region
+        self.id_subset = check_id_subset(id_subset)
+        if (self.id_subset and 'ids_file' in self.id_subset and data_root
+                and not osp.isabs(self.id_subset['ids_file'])):
+            self.id_subset['ids_file'] = osp.join(data_root,
+                                                  self.id_subset['ids_file'])
         self.region_names = region_names
         super().__init__(
             ann_file=ann_file,
@@ -244,6 +259,19 @@ class RSNABoneAgeDataset(BaseDataset):
             out.append(info)
         return out
 
+    def _subset_rows(self, rows: list, logger) -> list:
+        """Keep the rows ``id_subset`` selects (rows without an id stay,
+        to fail validation with their line)."""
+        try:
+            keep = select_ids([r.img_id for r in rows if r.img_id],
+                              self.id_subset)
+        except IdSubsetError as e:
+            raise LabelFileError(f'{self.ann_file}: {e}') from e
+        kept = [r for r in rows if not r.img_id or r.img_id in keep]
+        logger.info(f'{self.ann_file}: id_subset {self.id_subset} keeps '
+                    f'{len(kept)} of {len(rows)} rows')
+        return kept
+
     def load_data_list(self) -> List[dict]:
         """Parse and validate the label table."""
         logger = MMLogger.get_current_instance()
@@ -251,6 +279,8 @@ class RSNABoneAgeDataset(BaseDataset):
                                require_sex=self.with_sex is True)
         if not rows:
             raise LabelFileError(f'{self.ann_file}: no data rows')
+        if self.id_subset:
+            rows = self._subset_rows(rows, logger)
         img_dir = self.data_prefix.get('img_path', '')
         data_list, seen, bad = [], {}, []
         for row in rows:
