@@ -42,7 +42,8 @@ def tiny_rsna_root(tmp_path_factory):
     ``annotations/{train,val}_pseudo_hand_masks.json`` written by
     ``tools/dataset_converters/pseudo_hand_masks.py`` for rsna100)."""
     root = str(tmp_path_factory.mktemp('rsna_tiny'))
-    write_rsna_folder(root, n=4, size=64, layout='train', split='train')
+    # 12 rows: the configs' 10 % hash-carved selection split holds one
+    write_rsna_folder(root, n=12, size=64, layout='train', split='train')
     write_rsna_folder(root, n=3, size=64, layout='val', split='val', seed=1)
     for split in ('train', 'val'):
         for name in ('hand_masks', 'pseudo_hand_masks'):
@@ -138,7 +139,11 @@ def test_config_loads_and_builds(path, phantom_regions, tiny_rsna_root,
         '_data_root_for (tests/test_configs.py) to make some')
     datasets = {}
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        dataset = DATASETS.build(dict(cfg[key].dataset, data_root=root))
+        # the tiny folders have fewer rows than the configs' index lists
+        indices = cfg[key].dataset.get('indices')
+        dataset = DATASETS.build(dict(
+            cfg[key].dataset, data_root=root,
+            indices=indices if isinstance(indices, int) else None))
         item = dataset[0]
         assert item['inputs'].dim() == 3
         datasets[key] = dataset
@@ -153,6 +158,53 @@ def test_config_loads_and_builds(path, phantom_regions, tiny_rsna_root,
                 assert osp.isfile(dataset_file(
                     metric.ann_file, evaluator.dataset_meta,
                     type(metric).__name__))
+
+
+def _split(dataset: dict) -> dict:
+    """What decides a dataset's rows: table, image folder and subset."""
+    while 'dataset' in dataset:  # dataset wrappers
+        dataset = dataset['dataset']
+    indices = dataset.get('indices')
+    return dict(root=dataset.get('data_root'), ann_file=dataset.get('ann_file'),
+                prefix=str(dataset.get('data_prefix')),
+                subset=dataset.get('id_subset'),
+                indices=range(indices) if isinstance(indices, int) else
+                indices)
+
+
+def _disjoint(a: dict, b: dict) -> bool:
+    """Whether two dataset specs can share no row."""
+    if (a['root'], a['ann_file'], a['prefix']) != (b['root'], b['ann_file'],
+                                                   b['prefix']):
+        return True
+    sa, sb = a['subset'], b['subset']
+    if sa and sb and 'holdout' in sa and 'holdout' in sb:
+        return ({sa['part'], sb['part']} == {'rest', 'holdout'}
+                and sa['holdout'] == sb['holdout']
+                and sa.get('salt') == sb.get('salt'))
+    if sa or sb:
+        return False
+    if a['indices'] is not None and b['indices'] is not None:
+        return not set(a['indices']) & set(b['indices'])
+    return False
+
+
+@pytest.mark.parametrize('path', CONFIGS,
+                         ids=[osp.relpath(p, REPO) for p in CONFIGS])
+def test_config_never_selects_on_its_reported_split(path):
+    """Model selection (the val loop: save_best, ReduceOnPlateau) and
+    training never touch a row of the split the config reports (test)."""
+    cfg = Config.fromfile(path)
+    splits = {k: _split(cfg[f'{k}_dataloader'].dataset)
+              for k in ('train', 'val', 'test')}
+    assert _disjoint(splits['val'], splits['test']), (
+        f'selects on its reported split: val {splits["val"]} vs test '
+        f'{splits["test"]}')
+    assert _disjoint(splits['train'], splits['test']), (
+        f'trains on its reported split: {splits["test"]}')
+    assert _disjoint(splits['train'], splits['val']), (
+        f'selects on its training rows: train {splits["train"]} vs val '
+        f'{splits["val"]}')
 
 
 BACKBONE_BASELINES = sorted(glob.glob(osp.join(

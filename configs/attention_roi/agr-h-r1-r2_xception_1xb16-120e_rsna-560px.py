@@ -8,5 +8,5 @@ pipeline = [
 ]
 train_dataloader = dict(dataset=dict(pipeline=pipeline))
 val_dataloader = dict(dataset=dict(pipeline=pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(pipeline=pipeline))
 model = dict(backbone=dict(in_channels=len(regions)))

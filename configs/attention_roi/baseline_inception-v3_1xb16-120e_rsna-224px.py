@@ -24,7 +24,7 @@ test_pipeline = [
 _loader = dict(batch_size=16, num_workers=4)
 train_dataloader = dict(**_loader, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
 model = dict(
     # 3-channel ImageNet normalisation, so that the -in1k variant differs
     # only in its weights

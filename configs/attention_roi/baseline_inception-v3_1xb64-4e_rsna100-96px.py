@@ -25,7 +25,8 @@ train_dataloader = dict(**_loader, dataset=dict(
 val_dataloader = dict(**_loader, dataset=dict(
     data_root=data_root, pipeline=test_pipeline))
 # rsna100 has no labelled test split: the val split is reported
-test_dataloader = val_dataloader
+test_dataloader = dict(**_loader, dataset=dict(
+    data_root=data_root, pipeline=test_pipeline))
 # channels-last + bf16: 1.7x faster convolutions on these CPUs
 model = dict(head=dict(sex_embed_dims=32), channels_last=True,
              data_preprocessor=dict(channels_last=True))

@@ -34,6 +34,6 @@ test_pipeline = [
 _loader = dict(batch_size=32, num_workers=4)
 train_dataloader = dict(**_loader, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(**_loader, dataset=dict(pipeline=test_pipeline))
 model = dict(region='R1', head=dict(pool='max'))
 test_evaluator = dict(type='BoneAgeMetric')

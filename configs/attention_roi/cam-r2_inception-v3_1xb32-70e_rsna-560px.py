@@ -24,8 +24,10 @@ train_dataloader = dict(dataset=dict(
     region_file='annotations/train_regions.json', region_names=('R1', ),
     pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(
+    region_file='annotations/train_regions.json', region_names=('R1', ),
+    pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(
     region_file='annotations/val_regions.json', region_names=('R1', ),
     pipeline=test_pipeline))
-test_dataloader = val_dataloader
 # R1 is kept out of the R2 box: the map can peak on the erased patch itself
 model = dict(region='R2', exclude=('R1', ), head=dict(pool='max'))

@@ -24,12 +24,16 @@ test_pipeline = [
     dict(_scope_='mmdet', type='Resize', scale=(128, 128), keep_ratio=False),
     dict(type='PackBoneAgeInputs'),
 ]
+# selection on a 10 % hash-carved holdout of train.csv (bone age only),
+# report on val.csv (rsna100 has no labelled test split)
 train_dataloader = dict(dataset=dict(
-    data_root=data_root,
+    data_root=data_root, id_subset=dict(holdout=0.1, part='rest'),
     hand_ann_file='annotations/train_pseudo_hand_masks.json', indices=3000))
-val_dataloader = dict(dataset=dict(data_root=data_root, hand_ann_file=None,
-                                   pipeline=test_pipeline))
-# rsna100 has no labelled test split: test on val
+val_dataloader = dict(dataset=dict(
+    data_root=data_root, ann_file='train.csv',
+    data_prefix=dict(img_path='train'),
+    id_subset=dict(holdout=0.1, part='holdout'), hand_ann_file=None,
+    pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(
     data_root=data_root, ann_file='val.csv', data_prefix=dict(img_path='val'),
     hand_ann_file=None, pipeline=test_pipeline))

@@ -40,4 +40,5 @@ train_dataloader = dict(**_loader, dataset=dict(
     pipeline=train_pipeline))
 val_dataloader = dict(**_loader, dataset=dict(
     data_root=data_root, pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(**_loader, dataset=dict(
+    data_root=data_root, pipeline=test_pipeline))

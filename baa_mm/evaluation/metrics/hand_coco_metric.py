@@ -1,6 +1,6 @@
 """mmdet's COCO metric with its annotation file under the dataset root."""
 import copy
-from typing import Optional
+from typing import Dict, List, Optional
 
 from mmdet.datasets.api_wrappers import COCO
 from mmdet.evaluation.metrics import CocoMetric
@@ -17,6 +17,10 @@ class HandCocoMetric(CocoMetric):
     ``ann_file`` is read when the loop hands it the dataset's metainfo:
     relative to the evaluated dataset's ``data_root``
     (:func:`dataset_file`), so that a changed data root moves it too.
+    Only the images that were evaluated are scored: a dataset may use part
+    of the annotation file (``indices``, e.g. a selection split), and the
+    rest must not count as missed hands (mmdet scores every image of the
+    file).
 
     Args:
         ann_file (str): COCO instances file, relative to the dataset's
@@ -38,3 +42,8 @@ class HandCocoMetric(CocoMetric):
         self._dataset_meta = copy.deepcopy(dataset_meta)
         self._coco_api = COCO(
             dataset_file(self.ann_file, dataset_meta, 'HandCocoMetric'))
+
+    def compute_metrics(self, results: List[tuple]) -> Dict[str, float]:
+        """Score the evaluated images only (see the class docstring)."""
+        self.img_ids = sorted({pred['img_id'] for _, pred in results})
+        return super().compute_metrics(results)

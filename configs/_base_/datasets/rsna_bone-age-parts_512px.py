@@ -31,4 +31,5 @@ val_dataloader = dict(
     **_loader, dataset=dict(data_root=data_root, pipeline=test_pipeline))
 # Put the RSNA test set (test.csv + test/) here to report test MAE; by default
 # the validation split is evaluated.
-test_dataloader = val_dataloader
+test_dataloader = dict(
+    **_loader, dataset=dict(data_root=data_root, pipeline=test_pipeline))
