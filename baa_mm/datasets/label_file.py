@@ -77,13 +77,14 @@ class LabelRow:
     sex_text: Optional[str] = None
 
 
-def _match_columns(fieldnames: List[str], path: str,
-                   require_sex: bool) -> Dict[str, Optional[str]]:
+def _match_columns(fieldnames: List[str], path: str, require_sex: bool,
+                   require_age: bool = True) -> Dict[str, Optional[str]]:
     normed = {_norm(f): f for f in fieldnames if f is not None}
     found: Dict[str, Optional[str]] = {}
     for key, aliases in COLUMN_ALIASES.items():
         found[key] = next((normed[a] for a in aliases if a in normed), None)
-    need = ['id', 'age'] + (['sex'] if require_sex else [])
+    need = ['id'] + (['age'] if require_age else []) + \
+        (['sex'] if require_sex else [])
     missing = [k for k in need if found[k] is None]
     if missing:
         raise LabelFileError(
@@ -125,7 +126,9 @@ def _iter_xlsx(path: str) -> Iterator[Tuple[int, dict]]:
         wb.close()
 
 
-def read_label_file(path: str, require_sex: bool = True) -> List[LabelRow]:
+def read_label_file(path: str,
+                    require_sex: bool = True,
+                    require_age: bool = True) -> List[LabelRow]:
     """Read a CSV or XLSX label table into :class:`LabelRow` objects.
 
     Cells are parsed but *not* range-checked here (the dataset does that,
@@ -136,6 +139,9 @@ def read_label_file(path: str, require_sex: bool = True) -> List[LabelRow]:
     Args:
         path (str): ``.csv`` or ``.xlsx`` file.
         require_sex (bool): Raise if the table has no sex column.
+        require_age (bool): Raise if the table has no age column (False:
+            read ids of tables without ages, e.g. the Kaggle mirror's test
+            list; every ``age`` is then None).
 
     Returns:
         list[LabelRow]: One per data row, in file order.
@@ -158,7 +164,7 @@ def read_label_file(path: str, require_sex: bool = True) -> List[LabelRow]:
                              '(use .csv or .xlsx)')
     try:
         _, fieldnames = next(records)
-        cols = _match_columns(fieldnames, path, require_sex)
+        cols = _match_columns(fieldnames, path, require_sex, require_age)
         rows = [_parse_record(rec, line, cols) for line, rec in records]
     except UnicodeDecodeError as e:
         raise LabelFileError(f'{path}: not a text (UTF-8) CSV file ({e})') \
@@ -173,7 +179,8 @@ def _parse_record(rec: dict, line: int, cols: dict) -> LabelRow:
     img_id = (rec.get(cols['id']) or '').strip()
     if img_id.endswith('.0'):  # ids read as floats by spreadsheets
         img_id = img_id[:-2]
-    age_txt = (rec.get(cols['age']) or '').strip()
+    age_txt = (rec.get(cols['age']) or '').strip() \
+        if cols['age'] is not None else ''
     try:
         age = float(age_txt)
         if math.isnan(age) or math.isinf(age):

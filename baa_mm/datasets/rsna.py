@@ -1,15 +1,18 @@
 """RSNA Pediatric Bone Age dataset (and any table + image folder like it)."""
 import os.path as osp
-from typing import Callable, List, Optional, Sequence, Union
+from typing import (Callable, List, Optional, Sequence, Tuple,
+                    Union)
 
 from mmengine.dataset import BaseDataset
 from mmengine.logging import MMLogger
 
 from baa_mm.registry import DATASETS, TRANSFORMS
-from .coco_file import coco_anns_by_stem, load_coco
+from .hand_file import MISSING_HAND_RULES, attach_hands
 from .image_cache import CachedImageResolver, ImageCacheError, scale_coords
 from .id_subset import IdSubsetError, check_id_subset, select_ids
 from .image_io import check_image_file
+from .image_lookup import (IMG_SEARCH_MODES, ImageIndex, parse_img_dirs,
+                           parse_img_suffix)
 from .label_file import LabelFileError, read_label_file
 from .region_file import attach_regions
 
@@ -23,7 +26,10 @@ class RSNABoneAgeDataset(BaseDataset):
     Reads the RSNA training CSV (``id,boneage,male``), the validation CSV
     (``Image ID,male,Bone Age (months)``) and tables with similar headers
     (see :mod:`baa_mm.datasets.label_file`).  Image ``<id>`` maps to
-    ``<data_prefix.img_path>/<id><img_suffix>``.
+    ``<data_prefix.img_path>/<id><img_suffix>``; with several folders,
+    several suffixes or a recursive search, the folders are indexed once
+    and each id must match exactly one file (see
+    :mod:`baa_mm.datasets.image_lookup`).
 
     Every row is validated when the dataset is built, so a bad row fails
     here with the file and line, not deep inside a dataloader worker.
@@ -36,8 +42,18 @@ class RSNABoneAgeDataset(BaseDataset):
     Args:
         ann_file (str): Label table, relative to ``data_root``.
         data_root (str): Root folder. Defaults to ''.
-        data_prefix (dict): ``dict(img_path='train')`` the image folder.
-        img_suffix (str): File extension appended to ids. Defaults to '.png'.
+        data_prefix (dict): ``dict(img_path='train')`` the image folder, or
+            a list of folders (each relative to ``data_root``) searched
+            together.
+        img_suffix (str | Sequence[str]): File extension appended to ids, a
+            list of them, or 'auto' (any of .png .jpg .jpeg .bmp .tif .tiff
+            .dcm .dicom). Defaults to '.png'.
+        img_search (str): 'flat' (default): files directly in the folders;
+            'recursive': anywhere below them (e.g. zips unpacked into a
+            folder of their own name). An id matching no file, or several
+            (two folders, two extensions), is a bad row naming the folders
+            or the files (see ``on_bad_sample``); a listed folder that does
+            not exist is an error.
         with_sex (bool | str): True: the sex column is required (models with
             a sex input); False: sex is ignored; 'auto': read if the table
             has a sex column. Defaults to True.
@@ -59,8 +75,11 @@ class RSNABoneAgeDataset(BaseDataset):
             marked ``primary`` is used, else the largest; every hand is also
             listed in ``hands`` (``dict(bbox, polygons, primary)``, for
             :class:`LoadHandInstances` and segment-then-regress models).
-            Rows without an annotation get ``hand_bbox=None``, ``hands=[]``
-            and are counted in the log.
+        missing_hand (str): A row ``hand_ann_file`` has no annotation for:
+            'keep' (default: ``hand_bbox=None``, ``hands=[]``, counted in
+            the log), 'skip' (left out; count and ids logged, the ids in
+            ``self.without_hand``; e.g. images the pseudo-mask converter
+            could not mask, for models trained on the masks) or 'raise'.
         region_file (str, optional): Region boxes per image (a COCO file
             from ``tools/analysis_tools/localize_regions.py``, original-image
             pixels), added as ``regions`` ``{name: [x1, y1, x2, y2]}`` for
@@ -100,12 +119,14 @@ class RSNABoneAgeDataset(BaseDataset):
                  ann_file: str,
                  data_root: str = '',
                  data_prefix: dict = dict(img_path=''),
-                 img_suffix: str = '.png',
+                 img_suffix: Union[str, Sequence[str]] = '.png',
+                 img_search: str = 'flat',
                  with_sex: Union[bool, str] = True,
                  age_unit: str = 'months',
                  max_age: Optional[float] = None,
                  check_files: Union[bool, str] = 'header',
                  hand_ann_file: Optional[str] = None,
+                 missing_hand: str = 'keep',
                  region_file: Optional[str] = None,
                  region_names: Optional[Sequence[str]] = None,
                  missing_region: str = 'raise',
@@ -131,12 +152,26 @@ class RSNABoneAgeDataset(BaseDataset):
         if age_unit not in ('months', 'years'):
             raise ValueError(f"age_unit must be 'months' or 'years', got "
                              f'{age_unit!r}')
+        if img_search not in IMG_SEARCH_MODES:
+            raise ValueError(f'img_search must be one of {IMG_SEARCH_MODES}, '
+                             f'got {img_search!r}')
+        if missing_hand not in MISSING_HAND_RULES:
+            raise ValueError(f'missing_hand must be one of '
+                             f'{MISSING_HAND_RULES}, got {missing_hand!r}')
+        if missing_hand != 'keep' and not hand_ann_file:
+            raise ValueError(f'missing_hand={missing_hand!r} needs a '
+                             'hand_ann_file')
+        parse_img_suffix(img_suffix)  # fail here, not in load_data_list
+        parse_img_dirs((data_prefix or {}).get('img_path', ''))
         # Build the pipeline with baa_mm's registry (as mmpretrain does), so
         # the dataset works without `default_scope='baa_mm'` being set.
         pipeline = [TRANSFORMS.build(t) if isinstance(t, dict) else t
                     for t in pipeline]
         self.age_unit = age_unit
         self.img_suffix = img_suffix
+        self.img_search = img_search
+        self.missing_hand = missing_hand
+        self.without_hand: List[str] = []
         self.with_sex = with_sex
         if max_age is None:
             max_age = self.DEFAULT_MAX_AGE[age_unit]
@@ -176,8 +211,19 @@ class RSNABoneAgeDataset(BaseDataset):
         # data_root: metrics read their annotation files under it.
         self._metainfo.update(age_unit=age_unit, data_root=data_root)
 
-    def _check_row(self, row, img_path: str, seen: dict) -> Optional[str]:
-        """Return why a row is bad, or None."""
+    def _join_prefix(self) -> None:
+        """mmengine's join, for a list of image folders too."""
+        dirs = self.data_prefix.get('img_path', '')
+        if isinstance(dirs, str):
+            return super()._join_prefix()
+        self.data_prefix['img_path'] = ''
+        super()._join_prefix()
+        self.data_prefix['img_path'] = [
+            d if osp.isabs(d) or not self.data_root else
+            osp.join(self.data_root, d) for d in dirs]
+
+    def _check_row(self, row, seen: dict) -> Optional[str]:
+        """Return why a row's labels are bad, or None."""
         if not row.img_id:
             return 'empty image id'
         if row.img_id in seen:
@@ -193,39 +239,58 @@ class RSNABoneAgeDataset(BaseDataset):
         if self.with_sex and row.sex_text is not None and row.sex is None:
             return (f'unknown sex value {row.sex_text!r} (expected True/'
                     'False, M/F, male/female or 1/0)')
-        if self.check_files == 'exists' and not osp.isfile(img_path):
-            return f'image file not found: {img_path}'
-        if self.check_files == 'header':
-            return check_image_file(img_path)
         return None
 
-    def _attach_hands(self, data_list: List[dict], logger) -> None:
-        """Add ``hand_bbox``/``hand_polygons`` from ``hand_ann_file``."""
-        by_stem = coco_anns_by_stem(
-            load_coco(self.hand_ann_file, 'hand annotation'))
-        missing = 0
-        for info in data_list:
-            anns = by_stem.get(info['img_id'], [])
-            info['hands'] = []
-            if not anns:
-                info['hand_bbox'], info['hand_polygons'] = None, None
-                missing += 1
-                continue
-            ann = next((a for a in anns if a.get('primary')),
-                       max(anns, key=lambda a: a['bbox'][2] * a['bbox'][3]))
-            for a in anns:
-                x, y, w, h = a['bbox']
-                seg = a.get('segmentation')
-                info['hands'].append(dict(
-                    bbox=[x, y, x + w, y + h],
-                    polygons=seg if isinstance(seg, list) else None,
-                    primary=a is ann))
-                if a is ann:
-                    info['hand_bbox'] = info['hands'][-1]['bbox']
-                    info['hand_polygons'] = info['hands'][-1]['polygons']
+    def _image_locator(self) -> Callable[[str], Tuple[str, Optional[str]]]:
+        """``img_id -> (img_path, why it is bad or None)``.
+
+        One folder, one suffix, flat search: ``<folder>/<id><suffix>``,
+        checked per ``check_files``. Otherwise the folders are indexed
+        once (:class:`ImageIndex`) and the id must match one file.
+        """
+        dirs = parse_img_dirs(self.data_prefix.get('img_path', ''))
+        suffixes = parse_img_suffix(self.img_suffix)
+        if len(dirs) == 1 and len(suffixes) == 1 and \
+                self.img_search == 'flat':
+
+            def locate(img_id: str) -> Tuple[str, Optional[str]]:
+                path = osp.join(dirs[0], f'{img_id}{suffixes[0]}')
+                if self.check_files == 'exists' and not osp.isfile(path):
+                    return path, f'image file not found: {path}'
+                if self.check_files == 'header':
+                    return path, check_image_file(path)
+                return path, None
+
+            return locate
+        index = ImageIndex(dirs, suffixes, self.img_search)
+
+        def locate_indexed(img_id: str) -> Tuple[str, Optional[str]]:
+            reason = index.problem(img_id)
+            if reason is not None:
+                return '', reason
+            path = index.files[img_id][0]
+            if self.check_files == 'header':
+                return path, check_image_file(path)
+            return path, None
+
+        return locate_indexed
+
+    def _attach_hands(self, data_list: List[dict], logger) -> List[dict]:
+        """Add ``hands``/``hand_bbox``/``hand_polygons`` (see
+        :func:`attach_hands`); apply ``missing_hand``."""
+        kept, missing = attach_hands(data_list, self.hand_ann_file,
+                                     self.missing_hand)
         if missing:
-            logger.warning(f'{self.hand_ann_file}: {missing} of '
-                           f'{len(data_list)} images have no hand annotation')
+            msg = (f'{self.hand_ann_file}: {len(missing)} of '
+                   f'{len(data_list)} images have no hand annotation')
+            if self.missing_hand == 'skip':
+                msg += ('; left out (missing_hand="skip"): ' +
+                        ', '.join(missing[:10]) +
+                        (f' and {len(missing) - 10} more'
+                         if len(missing) > 10 else ''))
+            logger.warning(msg)
+        self.without_hand = missing
+        return kept
 
     def _apply_cache(self, data_list: List[dict], bad: List[str],
                      logger) -> List[dict]:
@@ -281,11 +346,12 @@ class RSNABoneAgeDataset(BaseDataset):
             raise LabelFileError(f'{self.ann_file}: no data rows')
         if self.id_subset:
             rows = self._subset_rows(rows, logger)
-        img_dir = self.data_prefix.get('img_path', '')
+        locate = self._image_locator()
         data_list, seen, bad = [], {}, []
         for row in rows:
-            img_path = osp.join(img_dir, f'{row.img_id}{self.img_suffix}')
-            reason = self._check_row(row, img_path, seen)
+            reason = self._check_row(row, seen)
+            if reason is None:
+                img_path, reason = locate(row.img_id)
             if reason is not None:
                 msg = f'{self.ann_file}, line {row.line}: {reason}'
                 if self.on_bad_sample == 'raise':
@@ -299,7 +365,7 @@ class RSNABoneAgeDataset(BaseDataset):
                      gt_age=float(row.age),
                      sex=row.sex if self.with_sex else None))
         if self.hand_ann_file:
-            self._attach_hands(data_list, logger)
+            data_list = self._attach_hands(data_list, logger)
         if self.region_file:
             lacking = attach_regions(data_list, self.region_file,
                                      self.missing_region, self.region_names)
@@ -312,6 +378,9 @@ class RSNABoneAgeDataset(BaseDataset):
             logger.warning(f'{self.ann_file}: skipped {len(bad)} of '
                            f'{len(rows)} rows (on_bad_sample="skip")')
         if not data_list:
-            raise LabelFileError(f'{self.ann_file}: no valid rows left')
+            raise LabelFileError(
+                f'{self.ann_file}: no valid rows left' +
+                (f' (all {len(bad)} skipped; the first: {bad[0]})'
+                 if bad else ''))
         self.skipped = bad
         return data_list

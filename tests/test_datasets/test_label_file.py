@@ -112,6 +112,16 @@ def test_sexless_tables(tmp_path):
     assert rows == [LabelRow('1', 100.0, None, 2, None)]
 
 
+def test_ageless_tables_on_request(tmp_path):
+    # the Kaggle mirror's test list: ids and sex, no ages
+    path = _csv(tmp_path, 'Case ID,Sex\n4360,F\n4361,M\n')
+    with pytest.raises(LabelFileError, match='cannot find the age column'):
+        read_label_file(path)
+    rows = read_label_file(path, require_age=False)
+    assert rows == [LabelRow('4360', None, 0, 2, 'F'),
+                    LabelRow('4361', None, 1, 3, 'M')]
+
+
 def test_missing_id_and_age_columns_are_named(tmp_path):
     with pytest.raises(LabelFileError, match=r'labels.csv: cannot find the '
                        r'id/age column\(s\)'):

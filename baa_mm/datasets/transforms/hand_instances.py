@@ -29,7 +29,12 @@ class LoadHandInstances(BaseTransform):
 
     Args:
         require (bool): Raise (naming the image) when an image has no hand
-            annotation; otherwise it gets zero instances.
+            annotation; otherwise it gets zero instances. Images without an
+            annotation (e.g. those the pseudo-mask converter could not mask)
+            are better left out of the dataset with its
+            ``missing_hand='skip'``: with zero instances a segment-then-
+            regress model (:class:`HandSegRegressor`) trains its detector on
+            the image as if it showed no hand.
     """
 
     def __init__(self, require: bool = False) -> None:
@@ -41,8 +46,10 @@ class LoadHandInstances(BaseTransform):
             raise KeyError('LoadHandInstances needs `hands`: give the '
                            'dataset a hand_ann_file')
         if not hands and self.require:
-            raise ValueError(f'no hand annotation for image '
-                             f'{results.get("img_path", results.get("img_id"))}')
+            raise ValueError(
+                'no hand annotation for image '
+                f'{results.get("img_path", results.get("img_id"))} (to leave '
+                "such images out, set the dataset's missing_hand='skip')")
         h, w = results['img'].shape[:2]
         boxes = np.array([hand['bbox'] for hand in hands],
                          np.float32).reshape(-1, 4)
