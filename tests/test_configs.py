@@ -254,3 +254,86 @@ def test_backbone_baseline_takes_a_grayscale_batch(path):
     with torch.no_grad():
         out = model.test_step(data)
     assert len(out) == 2 and all(torch.isfinite(o.pred_age) for o in out)
+
+
+#: Every config file, the ``_base_`` dataset files included (a pipeline
+#: there that no config uses yet is still checked).
+ALL_CONFIGS = sorted(glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
+                               recursive=True))
+
+
+def _pipeline_transforms(obj):
+    """Every transform config under a dataloader config: the datasets'
+    pipelines (dataset wrappers and nested ``transforms`` lists
+    included)."""
+    if isinstance(obj, dict):
+        if 'type' in obj and 'pipeline' not in obj and 'dataset' not in obj \
+                and 'datasets' not in obj:
+            yield obj
+        for value in obj.values():
+            yield from _pipeline_transforms(value)
+    elif isinstance(obj, (list, tuple)):
+        for item in obj:
+            yield from _pipeline_transforms(item)
+
+
+def _resize_interpolation(transform: dict):
+    """The interpolation a resizing transform config will use, or None
+    for a transform that does not resize (its class default when the
+    config gives none; ``RandomResize``: its ``resize_type``'s)."""
+    import inspect
+
+    from baa_mm.registry import TRANSFORMS
+    name = str(transform['type'])
+    short = name.split('.')[-1]
+    if not ('Resize' in short or 'Rescale' in short
+            or short == 'StackRegions'):
+        return None
+    if 'interpolation' in transform:
+        return transform['interpolation']
+    scope = transform.get('_scope_')
+    cls = TRANSFORMS.get(f'{scope}.{name}' if scope else name)
+    assert cls is not None, f'unknown transform {name}'
+    params = inspect.signature(cls.__init__).parameters
+    if 'interpolation' not in params and 'resize_type' in params:
+        inner = transform.get('resize_type',
+                              params['resize_type'].default)
+        cls = TRANSFORMS.get(f'{scope}.{inner}' if scope else inner)
+        params = inspect.signature(cls.__init__).parameters
+    assert 'interpolation' in params, (
+        f'{name}: cannot tell how it interpolates; teach '
+        '_resize_interpolation (tests/test_configs.py)')
+    return params['interpolation'].default
+
+
+@pytest.mark.parametrize('path', ALL_CONFIGS,
+                         ids=[osp.relpath(p, REPO) for p in ALL_CONFIGS])
+def test_every_resize_interpolates_with_area(path):
+    """A resize that can shrink an image uses area interpolation: mmcv's
+    default bilinear aliases a 2,000 px radiograph shrunk to 96-512 px, so
+    the predicted age would depend on the source resolution
+    (tools/analysis_tools/resolution_consistency.py measures it)."""
+    register_all_modules()
+    cfg = Config.fromfile(path)
+    bad = []
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for t in _pipeline_transforms(cfg.get(key, {}).get('dataset', {})):
+            interpolation = _resize_interpolation(t)
+            if interpolation not in (None, 'area'):
+                bad.append(f'{key}: {t["type"]} ({interpolation})')
+    assert not bad, ("resizes without interpolation='area': "
+                     + '; '.join(bad))
+
+
+def test_resize_check_sees_bilinear():
+    register_all_modules()
+    assert _resize_interpolation(dict(type='Resize', scale=8)) == 'bilinear'
+    assert _resize_interpolation(dict(
+        _scope_='mmdet', type='RandomResize', scale=8)) == 'bilinear'
+    assert _resize_interpolation(dict(type='StackRegions')) == 'area'
+    assert _resize_interpolation(dict(type='RandomFlip')) is None
+    found = list(_pipeline_transforms(dict(type='ConcatDataset', datasets=[
+        dict(type='RSNABoneAgeDataset', pipeline=[
+            dict(type='RandomChoice', transforms=[[dict(type='Resize')]])])
+    ])))
+    assert [t['type'] for t in found] == ['RandomChoice', 'Resize']

@@ -5,12 +5,14 @@ img_size = 560
 train_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

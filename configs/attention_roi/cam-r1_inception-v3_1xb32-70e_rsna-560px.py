@@ -22,13 +22,15 @@ train_pipeline = [
     dict(type='RandomAffine', max_rotate=20., scale=(0.85, 1.15),
          max_shift=0.1),
     dict(type='StoreFullResImage', max_size=2048),
-    dict(type='Resize', scale=(560, 560), keep_ratio=False),
+    dict(type='Resize', scale=(560, 560), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='StoreFullResImage', max_size=2048),
-    dict(type='Resize', scale=(560, 560), keep_ratio=False),
+    dict(type='Resize', scale=(560, 560), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 _loader = dict(batch_size=32, num_workers=4)

@@ -10,14 +10,16 @@ train_pipeline = [
     dict(type='RandomAffine', max_rotate=20., scale=(0.85, 1.15),
          max_shift=0.1),
     dict(type='StoreFullResImage', max_size=2048),
-    dict(type='Resize', scale=(560, 560), keep_ratio=False),
+    dict(type='Resize', scale=(560, 560), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='EraseRegion', region='R1', noise_seed=0),
     dict(type='StoreFullResImage', max_size=2048),
-    dict(type='Resize', scale=(560, 560), keep_ratio=False),
+    dict(type='Resize', scale=(560, 560), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 train_dataloader = dict(dataset=dict(

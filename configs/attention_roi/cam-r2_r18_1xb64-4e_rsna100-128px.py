@@ -12,14 +12,16 @@ train_pipeline = [
     dict(type='RandomAffine', max_rotate=15., scale=(0.9, 1.1),
          max_shift=0.05),
     dict(type='StoreFullResImage'),
-    dict(type='Resize', scale=(128, 128), keep_ratio=False),
+    dict(type='Resize', scale=(128, 128), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='EraseRegion', region='R1', noise_seed=0),
     dict(type='StoreFullResImage'),
-    dict(type='Resize', scale=(128, 128), keep_ratio=False),
+    dict(type='Resize', scale=(128, 128), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 train_dataloader = dict(batch_size=64, dataset=dict(

@@ -10,14 +10,16 @@ _base_ = [
 img_size = 64
 train_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomAffine', max_rotate=10.),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 _loader = dict(batch_size=2, num_workers=0, persistent_workers=False)

@@ -7,13 +7,15 @@ train_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='StoreFullResImage'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='StoreFullResImage'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 _loader = dict(batch_size=2, num_workers=0, persistent_workers=False)

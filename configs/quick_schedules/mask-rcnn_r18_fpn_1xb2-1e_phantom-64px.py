@@ -7,12 +7,14 @@ train_pipeline = [
     dict(_scope_='mmdet', type='LoadImageFromFile'),
     dict(_scope_='mmdet', type='LoadAnnotations', with_bbox=True,
          with_mask=True),
-    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=True),
+    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=True,
+         interpolation='area'),
     dict(_scope_='mmdet', type='PackDetInputs'),
 ]
 test_pipeline = [
     dict(_scope_='mmdet', type='LoadImageFromFile'),
-    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=True),
+    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=True,
+         interpolation='area'),
     dict(_scope_='mmdet', type='PackDetInputs',
          meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                     'scale_factor')),

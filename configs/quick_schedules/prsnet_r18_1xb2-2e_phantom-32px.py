@@ -6,13 +6,15 @@ train_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='StoreFullResImage'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='StoreFullResImage'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 model = dict(part_extractor=dict(crop_size=16))

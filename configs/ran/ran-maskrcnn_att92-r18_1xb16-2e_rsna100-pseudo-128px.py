@@ -21,7 +21,8 @@ model = dict(
 # ...); the val images have no hand masks: bone age only
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(_scope_='mmdet', type='Resize', scale=(128, 128), keep_ratio=False),
+    dict(_scope_='mmdet', type='Resize', scale=(128, 128), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 # selection on a 10 % hash-carved holdout of train.csv (bone age only),

@@ -17,11 +17,11 @@ train_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='LoadHandInstances', require=True),
     dict(_scope_='mmdet', type='RandomResize', scale=(img_size, img_size),
-         ratio_range=(0.9, 1.1), keep_ratio=False),
+         ratio_range=(0.9, 1.1), keep_ratio=False, interpolation='area'),
     dict(_scope_='mmdet', type='RandomCrop', crop_size=(img_size, img_size),
          allow_negative_crop=False),
     dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
-         keep_ratio=False),
+         keep_ratio=False, interpolation='area'),
     dict(_scope_='mmdet', type='RandomFlip', prob=0.5),
     # rotation of image, boxes and masks together (black border)
     dict(_scope_='mmdet', type='Rotate', prob=0.5, max_mag=15.,
@@ -31,7 +31,7 @@ train_pipeline = [
 test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
-         keep_ratio=False),
+         keep_ratio=False, interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 _loader = dict(batch_size=16, num_workers=4)

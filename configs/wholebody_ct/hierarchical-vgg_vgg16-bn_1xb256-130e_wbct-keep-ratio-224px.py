@@ -5,7 +5,8 @@ _base_ = ['./hierarchical-vgg_vgg16-bn_1xb256-130e_wbct-224px.py']
 resize, crop = 256, 224
 train_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(resize, resize), keep_ratio=True),
+    dict(type='Resize', scale=(resize, resize), keep_ratio=True,
+         interpolation='area'),
     dict(type='Pad', size=(resize, resize), pad_val=0),
     dict(type='mmpretrain.RandomCrop', crop_size=crop),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
@@ -13,7 +14,8 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(resize, resize), keep_ratio=True),
+    dict(type='Resize', scale=(resize, resize), keep_ratio=True,
+         interpolation='area'),
     dict(type='Pad', size=(resize, resize), pad_val=0),
     dict(type='CenterCrop', crop_size=crop),
     dict(type='PackBoneAgeInputs'),

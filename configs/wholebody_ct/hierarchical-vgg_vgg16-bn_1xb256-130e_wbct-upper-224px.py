@@ -6,7 +6,8 @@ resize, crop = 256, 224
 train_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='CropBodyPart', part='upper', split=0.5),
-    dict(type='Resize', scale=(resize, resize), keep_ratio=False),
+    dict(type='Resize', scale=(resize, resize), keep_ratio=False,
+         interpolation='area'),
     dict(type='mmpretrain.RandomCrop', crop_size=crop),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackBoneAgeInputs'),
@@ -14,7 +15,8 @@ train_pipeline = [
 test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='CropBodyPart', part='upper', split=0.5),
-    dict(type='Resize', scale=(resize, resize), keep_ratio=False),
+    dict(type='Resize', scale=(resize, resize), keep_ratio=False,
+         interpolation='area'),
     dict(type='CenterCrop', crop_size=crop),
     dict(type='PackBoneAgeInputs'),
 ]

@@ -10,14 +10,16 @@ train_pipeline = [
     dict(type='CropBodyPart', part='upper', split=0.5),
     dict(type='RandomAffine', max_rotate=5., scale=(0.95, 1.05),
          max_shift=0.03),
-    dict(type='Resize', scale=(img_w, img_h), keep_ratio=False),
+    dict(type='Resize', scale=(img_w, img_h), keep_ratio=False,
+         interpolation='area'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='CropBodyPart', part='upper', split=0.5),
-    dict(type='Resize', scale=(img_w, img_h), keep_ratio=False),
+    dict(type='Resize', scale=(img_w, img_h), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

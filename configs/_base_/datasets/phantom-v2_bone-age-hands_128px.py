@@ -9,7 +9,7 @@ train_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='LoadHandInstances'),
     dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
-         keep_ratio=False),
+         keep_ratio=False, interpolation='area'),
     dict(_scope_='mmdet', type='RandomFlip', prob=0.5),
     dict(type='PackBoneAgeInputs'),
 ]
@@ -17,7 +17,7 @@ test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='LoadHandInstances'),
     dict(_scope_='mmdet', type='Resize', scale=(img_size, img_size),
-         keep_ratio=False),
+         keep_ratio=False, interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 _hands = dict(data_root=data_root)

@@ -10,13 +10,15 @@ train_pipeline = [
     dict(_scope_='mmdet', type='LoadImageFromFile'),
     dict(_scope_='mmdet', type='LoadAnnotations', with_bbox=True,
          with_mask=True),
-    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=True),
+    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=True,
+         interpolation='area'),
     dict(_scope_='mmdet', type='RandomFlip', prob=0.5),
     dict(_scope_='mmdet', type='PackDetInputs'),
 ]
 test_pipeline = [
     dict(_scope_='mmdet', type='LoadImageFromFile'),
-    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=True),
+    dict(_scope_='mmdet', type='Resize', scale=img_scale, keep_ratio=True,
+         interpolation='area'),
     dict(_scope_='mmdet', type='LoadAnnotations', with_bbox=True,
          with_mask=True),
     dict(_scope_='mmdet', type='PackDetInputs',

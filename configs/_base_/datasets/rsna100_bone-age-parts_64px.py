@@ -8,13 +8,15 @@ train_pipeline = [
     dict(type='RandomAffine', max_rotate=15., scale=(0.9, 1.1),
          max_shift=0.05),
     dict(type='StoreFullResImage'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='StoreFullResImage'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

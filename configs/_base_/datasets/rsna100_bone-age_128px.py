@@ -9,7 +9,8 @@ img_size = 128
 
 train_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomAffine', max_rotate=15., scale=(0.9, 1.1),
          max_shift=0.05),

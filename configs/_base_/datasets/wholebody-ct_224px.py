@@ -11,14 +11,16 @@ resize = 256
 crop = 224
 train_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(resize, resize), keep_ratio=False),
+    dict(type='Resize', scale=(resize, resize), keep_ratio=False,
+         interpolation='area'),
     dict(type='mmpretrain.RandomCrop', crop_size=crop),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackBoneAgeInputs'),
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(resize, resize), keep_ratio=False),
+    dict(type='Resize', scale=(resize, resize), keep_ratio=False,
+         interpolation='area'),
     dict(type='CenterCrop', crop_size=crop),
     dict(type='PackBoneAgeInputs'),
 ]

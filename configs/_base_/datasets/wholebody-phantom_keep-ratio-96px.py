@@ -8,7 +8,8 @@ train_pipeline = [
     dict(type='LoadRadiograph'),
     dict(type='RandomAffine', max_rotate=5., scale=(0.95, 1.05),
          max_shift=0.03),
-    dict(type='Resize', scale=(img_w, img_h), keep_ratio=True),
+    dict(type='Resize', scale=(img_w, img_h), keep_ratio=True,
+         interpolation='area'),
     # flip before padding: the body stays on the left of the canvas
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='Pad', size=(img_w, img_h), pad_val=0),
@@ -16,7 +17,8 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
-    dict(type='Resize', scale=(img_w, img_h), keep_ratio=True),
+    dict(type='Resize', scale=(img_w, img_h), keep_ratio=True,
+         interpolation='area'),
     dict(type='Pad', size=(img_w, img_h), pad_val=0),
     dict(type='PackBoneAgeInputs'),
 ]
