@@ -81,14 +81,17 @@ def write_test_gt(path: str, ids: List[str] = TEST_IDS) -> str:
     return path
 
 
-def write_release(root: str, nested_val: bool = True) -> Dict[str, list]:
+def write_release(root: str, nested_val: bool = True,
+                  train_ids: List[str] = TRAIN_IDS) -> Dict[str, list]:
     """The RSNA challenge release: ``train.csv`` +
     ``boneage-training-dataset/``, the validation set as two unpacked zips
     (one level deeper when ``nested_val``), the xlsx test ground truth +
-    ``boneage-test-dataset/``. Returns the ids per split."""
+    ``boneage-test-dataset/``. ``train_ids``: more training ids when a
+    test needs the configs' 10 % selection split to be non-empty. Returns
+    the ids per split."""
     _csv(osp.join(root, 'train.csv'), ['id', 'boneage', 'male'],
-         [[i, age_of(i), str(int(i) % 2 == 0)] for i in TRAIN_IDS])
-    for i in TRAIN_IDS:
+         [[i, age_of(i), str(int(i) % 2 == 0)] for i in train_ids])
+    for i in train_ids:
         write_image(osp.join(root, 'boneage-training-dataset', f'{i}.png'), i)
     val_ids = VAL_IDS[0] + VAL_IDS[1]
     _csv(osp.join(root, VAL, 'Validation Dataset.csv'),
@@ -103,7 +106,7 @@ def write_release(root: str, nested_val: bool = True) -> Dict[str, list]:
     write_test_gt(osp.join(root, TEST_GT))
     for i in TEST_IDS:
         write_image(osp.join(root, 'boneage-test-dataset', f'{i}.png'), i)
-    return dict(train=TRAIN_IDS, validation=val_ids, test=TEST_IDS)
+    return dict(train=list(train_ids), validation=val_ids, test=TEST_IDS)
 
 
 def write_kaggle(root: str) -> Dict[str, list]:

@@ -14,6 +14,7 @@ from baa_mm.evaluation.metrics import dataset_file
 from baa_mm.registry import DATASETS
 from baa_mm.utils import register_all_modules
 from conftest import REPO, SHARED_DATA, write_hand_coco, write_rsna_folder
+from rsna_download import write_release
 
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
@@ -50,21 +51,42 @@ def tiny_rsna_root(tmp_path_factory):
             write_hand_coco(
                 osp.join(root, split),
                 osp.join(root, 'annotations', f'{split}_{name}.json'))
-    _write_regions(root, ('train', 'val'))
+    # region files by the configs' split: val is the holdout of train.csv,
+    # test is val.csv
+    _write_regions(root, dict(train='train', val='train', test='val'))
+    return root
+
+
+@pytest.fixture(scope='module')
+def tiny_release_root(tmp_path_factory):
+    """A tiny RSNA download in the challenge release's layout (what the
+    full-size configs read, data/README.md), with the pseudo hand masks
+    and region files the configs name."""
+    root = str(tmp_path_factory.mktemp('rsna_release'))
+    write_release(root, train_ids=[str(i) for i in range(1377, 1397)])
+    write_hand_coco(
+        osp.join(root, 'boneage-training-dataset'),
+        osp.join(root, 'annotations', 'train_pseudo_hand_masks.json'))
+    _write_regions(root, dict(train='boneage-training-dataset',
+                              val='boneage-training-dataset',
+                              test='boneage-test-dataset'))
     return root
 
 
 def _write_regions(root: str, splits) -> None:
     """``annotations/<split>_regions.json`` with H, R1 and R2 boxes of
     every image (the files tools/analysis_tools/localize_regions.py writes
-    for the attention-guided configs)."""
-    for split in splits:
+    for the attention-guided configs), from the image folder of each split
+    (``{split: folder}``, or split names that are their folders)."""
+    if not isinstance(splits, dict):
+        splits = {split: split for split in splits}
+    for split, folder in splits.items():
         out = osp.join(root, 'annotations', f'{split}_regions.json')
         if osp.isfile(out):
             continue
         images = {}
-        for name in sorted(os.listdir(osp.join(root, split))):
-            h, w = cv2.imread(osp.join(root, split, name),
+        for name in sorted(os.listdir(osp.join(root, folder))):
+            h, w = cv2.imread(osp.join(root, folder, name),
                               cv2.IMREAD_UNCHANGED).shape[:2]
             images[osp.splitext(name)[0]] = dict(
                 file_name=name, width=w, height=h, regions=dict(
@@ -80,8 +102,13 @@ def phantom_regions(phantom_root):
     return phantom_root
 
 
-def _data_root_for(cfg, phantom_root, tiny_rsna_root, wholebody_root):
+def _data_root_for(cfg, phantom_root, tiny_rsna_root, wholebody_root,
+                   release_root):
     root = cfg.train_dataloader.dataset.get('data_root', '')
+    if root == 'data/rsna':
+        # the full-size configs read the RSNA release as downloaded
+        assert _has_ann_files(cfg, release_root), root
+        return release_root
     if 'wholebody' in root:
         # whole-body CT configs read the phantoms' layout (their box files
         # only where the config names them)
@@ -96,8 +123,7 @@ def _data_root_for(cfg, phantom_root, tiny_rsna_root, wholebody_root):
                          osp.join(REPO, 'data', 'rsna100')):
                 if osp.isdir(cand) and _has_ann_files(cfg, cand):
                     return cand
-        # full-size RSNA (data/rsna) and rsna100 without its files: the
-        # same layout, generated
+        # rsna100 without its files: the same layout, generated
         assert _has_ann_files(cfg, tiny_rsna_root), root
         return tiny_rsna_root
     return None
@@ -110,7 +136,8 @@ def test_configs_found():
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.relpath(p, REPO) for p in CONFIGS])
 def test_config_loads_and_builds(path, phantom_regions, tiny_rsna_root,
-                                 wholebody_phantom_root, tmp_path):
+                                 wholebody_phantom_root, tiny_release_root,
+                                 tmp_path):
     phantom_root = phantom_regions
     register_all_modules()
     cfg = Config.fromfile(path)
@@ -132,7 +159,7 @@ def test_config_loads_and_builds(path, phantom_regions, tiny_rsna_root,
     runner.build_optim_wrapper(cfg.optim_wrapper)
     assert all('type' in s for s in cfg.param_scheduler)
     root = _data_root_for(cfg, phantom_root, tiny_rsna_root,
-                          wholebody_phantom_root)
+                          wholebody_phantom_root, tiny_release_root)
     assert root is not None, (
         f'no test data for data_root '
         f'{cfg.train_dataloader.dataset.get("data_root")!r}: teach '

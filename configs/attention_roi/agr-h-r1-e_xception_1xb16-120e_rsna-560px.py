@@ -29,7 +29,7 @@ _loader = dict(batch_size=16, num_workers=4)
 train_dataloader = dict(**_loader, dataset=dict(
     region_file='annotations/train_regions.json', pipeline=pipeline))
 val_dataloader = dict(**_loader, dataset=dict(
-    region_file='annotations/train_regions.json', pipeline=test_pipeline))
-test_dataloader = dict(**_loader, dataset=dict(
     region_file='annotations/val_regions.json', pipeline=test_pipeline))
+test_dataloader = dict(**_loader, dataset=dict(
+    region_file='annotations/test_regions.json', pipeline=test_pipeline))
 model = dict(backbone=dict(in_channels=len(regions)))

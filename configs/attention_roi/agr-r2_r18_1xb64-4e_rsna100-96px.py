@@ -10,14 +10,17 @@ pipeline = [
     dict(type='PackBoneAgeInputs'),
 ]
 train_dataloader = dict(batch_size=64, dataset=dict(
-    data_root=data_root, id_subset=dict(holdout=0.1, part='rest'), region_file='annotations/train_regions.json', pipeline=pipeline))
+    data_root=data_root, id_subset=dict(holdout=0.1, part='rest'),
+    region_file='annotations/train_regions.json', pipeline=pipeline))
 # selection (save_best) on a 10 % hash-carved holdout of train.csv, never
 # on the reported val.csv
 val_dataloader = dict(batch_size=64, dataset=dict(
-    data_root=data_root, ann_file='train.csv', data_prefix=dict(img_path='train'),
-    id_subset=dict(holdout=0.1, part='holdout'), region_file='annotations/train_regions.json', pipeline=pipeline))
+    data_root=data_root, ann_file='train.csv',
+    data_prefix=dict(img_path='train'),
+    id_subset=dict(holdout=0.1, part='holdout'),
+    region_file='annotations/val_regions.json', pipeline=pipeline))
 # rsna100 has no labelled test split: val.csv is reported
 test_dataloader = dict(batch_size=64, dataset=dict(
     data_root=data_root, ann_file='val.csv', data_prefix=dict(img_path='val'),
-    region_file='annotations/val_regions.json', pipeline=pipeline))
+    region_file='annotations/test_regions.json', pipeline=pipeline))
 model = dict(backbone=dict(in_channels=len(regions)))

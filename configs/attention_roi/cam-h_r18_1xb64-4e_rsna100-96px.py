@@ -27,7 +27,8 @@ train_dataloader = dict(batch_size=64, dataset=dict(
 # selection (save_best) on a 10 % hash-carved holdout of train.csv, never
 # on the reported val.csv
 val_dataloader = dict(batch_size=64, dataset=dict(
-    data_root=data_root, ann_file='train.csv', data_prefix=dict(img_path='train'),
+    data_root=data_root, ann_file='train.csv',
+    data_prefix=dict(img_path='train'),
     id_subset=dict(holdout=0.1, part='holdout'), pipeline=test_pipeline))
 # rsna100 has no labelled test split: the val split is reported (the
 # last epoch's checkpoint is tested; nothing is selected on it)

@@ -25,19 +25,22 @@ test_pipeline = [
     dict(type='PackBoneAgeInputs'),
 ]
 train_dataloader = dict(batch_size=64, dataset=dict(
-    data_root=data_root, id_subset=dict(holdout=0.1, part='rest'), region_file='annotations/train_regions.json', region_names=('R1', ),
+    data_root=data_root, id_subset=dict(holdout=0.1, part='rest'),
+    region_file='annotations/train_regions.json', region_names=('R1', ),
     pipeline=train_pipeline))
 # selection (save_best) on a 10 % hash-carved holdout of train.csv, never
 # on the reported val.csv
 val_dataloader = dict(batch_size=64, dataset=dict(
-    data_root=data_root, ann_file='train.csv', data_prefix=dict(img_path='train'),
-    id_subset=dict(holdout=0.1, part='holdout'), region_file='annotations/train_regions.json', region_names=('R1', ),
+    data_root=data_root, ann_file='train.csv',
+    data_prefix=dict(img_path='train'),
+    id_subset=dict(holdout=0.1, part='holdout'),
+    region_file='annotations/val_regions.json', region_names=('R1', ),
     pipeline=test_pipeline))
 # rsna100 has no labelled test split: the val split is reported (the
 # last epoch's checkpoint is tested; nothing is selected on it)
 test_dataloader = dict(batch_size=64, dataset=dict(
     data_root=data_root, ann_file='val.csv', data_prefix=dict(img_path='val'),
-    region_file='annotations/val_regions.json', region_names=('R1', ),
+    region_file='annotations/test_regions.json', region_names=('R1', ),
     pipeline=test_pipeline))
 # R1 is kept out of the R2 box: the map can peak on the erased patch itself
 model = dict(region='R2', exclude=('R1', ), head=dict(pool='max'))

@@ -1,13 +1,18 @@
 # Wu et al. as published: Mask R-CNN R-50-FPN + residual attention network
 # (Attention-92 layout) with sex, trained end to end; Nesterov SGD, lr 0.01
 # / 10 on plateau (5 epochs); random crop, resize, rotation, mirroring.
-# Reported MAE 7.38 months. Hand masks: pseudo masks from
-# tools/dataset_converters/pseudo_hand_masks.py (Canny on equalised images).
+# Reported MAE 7.38 months. Data: the RSNA release as downloaded (see
+# ../_base_/datasets/rsna_bone-age-parts_512px.py). Hand masks: pseudo
+# masks (Canny on equalised images), written by
+#   python tools/dataset_converters/prepare_rsna.py /path/to/rsna --hand-masks
+# as annotations/train_pseudo_hand_masks.json; training images the
+# converter could not mask are left out (missing_hand='skip', counted in the
+# log), since an empty mask would teach the segmenter "no hand".
 #   python tools/train.py configs/ran/ran-maskrcnn_att92-r50_1xb16-50e_rsna-448px.py \
 #       --data-root /path/to/rsna
 _base_ = [
     '../_base_/models/ran_mask_rcnn_r50_hand.py',
-    '../_base_/datasets/rsna100_bone-age_128px.py',
+    '../_base_/datasets/rsna_bone-age-parts_512px.py',
     '../_base_/schedules/nesterov_plateau_50e.py',
     '../_base_/default_runtime.py',
 ]
@@ -34,11 +39,8 @@ test_pipeline = [
          keep_ratio=False, interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
-_loader = dict(batch_size=16, num_workers=4)
-train_dataloader = dict(**_loader, dataset=dict(
-    data_root=data_root, hand_ann_file='annotations/train_hand_masks.json',
-    pipeline=train_pipeline))
-val_dataloader = dict(**_loader, dataset=dict(
-    data_root=data_root, pipeline=test_pipeline))
-test_dataloader = dict(**_loader, dataset=dict(
-    data_root=data_root, pipeline=test_pipeline))
+train_dataloader = dict(dataset=dict(
+    hand_ann_file='annotations/train_pseudo_hand_masks.json',
+    missing_hand='skip', pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
