@@ -8,12 +8,14 @@ Examples:
     python tools/analysis_tools/fuse_predictions.py a.csv b.csv --out ab.csv
     python tools/test.py ENSEMBLE_CONFIG              # names its checkpoints
     python tools/test.py CONFIG CKPT --show-dir vis   # draw predictions
+    python tools/test.py CONFIG CKPT --tta            # mean over flips
 """
 import argparse
+import copy
 import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.runner import Runner
 
 from baa_mm.registry import RUNNERS
@@ -22,7 +24,7 @@ from baa_mm.utils import (apply_data_root, close_process_group,
                           register_all_modules, setup_launcher)
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Test a bone-age model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument(
@@ -48,6 +50,13 @@ def parse_args():
         '--show-interval', type=int, default=1,
         help='with --show-dir: draw every N-th batch')
     parser.add_argument(
+        '--tta',
+        action='store_true',
+        help='test-time augmentation: the mean age over augmented views. '
+        'Uses the config\'s tta_model and tta_pipeline when it has them; '
+        'otherwise BoneAgeTTAModel over the test pipeline with and without '
+        'a horizontal flip (see BoneAgeTTAModel)')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -58,10 +67,41 @@ def parse_args():
         default='none',
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
+
+
+def enable_tta(cfg: Config) -> Config:
+    """Wrap ``cfg.model`` in ``cfg.tta_model`` and test with
+    ``cfg.tta_pipeline`` (as mmpretrain's tools/test.py does).
+
+    Defaults: ``dict(type='BoneAgeTTAModel')`` and the test pipeline with
+    its packer replaced by ``TestTimeAug`` over [identity, horizontal flip]
+    (identity first: the merged sample keeps the first view's fields).
+    Changes ``cfg`` in place and returns it.
+    """
+    if 'tta_model' not in cfg:
+        cfg.tta_model = dict(type='BoneAgeTTAModel')
+    if 'tta_pipeline' not in cfg:
+        test_pipeline = cfg.test_dataloader.dataset.get('pipeline')
+        if not test_pipeline or 'Pack' not in str(
+                test_pipeline[-1].get('type', '')):
+            raise SystemExit(
+                'error: --tta needs test_dataloader.dataset.pipeline ending '
+                'in a packing transform, or a tta_pipeline in the config')
+        cfg.tta_pipeline = copy.deepcopy(test_pipeline)
+        cfg.tta_pipeline[-1] = dict(
+            type='TestTimeAug',
+            transforms=[
+                [dict(type='RandomFlip', prob=0.),
+                 dict(type='RandomFlip', prob=1., direction='horizontal')],
+                [test_pipeline[-1]],
+            ])
+    cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
+    cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+    return cfg
 
 
 def main():
@@ -87,6 +127,11 @@ def main():
     elif cfg.model.get('type') != 'BoneAgeEnsemble':
         raise SystemExit('error: give a checkpoint (or several for an '
                          'ensemble)')
+    if args.tta:
+        if args.show_dir is not None:
+            raise SystemExit('error: --show-dir draws single views; run it '
+                             'without --tta')
+        enable_tta(cfg)
     apply_data_root(cfg, args.data_root, ['test_dataloader'])
     setup_launcher(cfg, args.launcher)
     if args.out is not None:

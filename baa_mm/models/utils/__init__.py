@@ -1,5 +1,5 @@
-from .cam_ops import (cam_boxes, class_activation_maps, expected_ages,
-                      largest_component_box, soft_age_labels)
+from .age_dist_ops import expected_ages, soft_age_labels
+from .cam_ops import cam_boxes, class_activation_maps, largest_component_box
 from .fc_params import feature_map_sizes, side_connection_params
 from .hand_ops import HAND_RULES, choose_hand, hand_boxes, paste_mask
 from .part_ops import (clip_boxes, crop_parts, map_boxes, part_ranking_loss,

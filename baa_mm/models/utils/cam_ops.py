@@ -12,62 +12,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-__all__ = [
-    'soft_age_labels', 'expected_ages', 'class_activation_maps',
-    'largest_component_box', 'cam_boxes'
-]
+# soft_age_labels and expected_ages moved to age_dist_ops; re-exported here
+# so that ``from baa_mm.models.utils.cam_ops import soft_age_labels`` works
+from .age_dist_ops import expected_ages, soft_age_labels  # noqa: F401
 
-
-def soft_age_labels(ages: torch.Tensor,
-                    num_classes: int = 240,
-                    delta: float = 50.,
-                    kernel: str = 'triangular') -> torch.Tensor:
-    """Age distributions centred on each true age ("soft labels").
-
-    The paper's Eq. 5 is unreadable in print; the sensible reading is a
-    triangular kernel ``Y_i ∝ max(0, 1 - |i - t| / delta)`` over the classes
-    ``i = 0 .. C-1`` (support ``|i - t| < delta``), normalised to sum 1.
-    ``kernel='gaussian'`` uses ``exp(-(i - t)^2 / (2 (delta / 3)^2))`` cut at
-    ``|i - t| < delta`` instead. The paper numbers its classes 1-240; here
-    class i is age i months (0-239), so ``t`` is the age itself, clipped to
-    ``[0, C - 1]``.
-
-    Args:
-        ages (Tensor): (N,) ages in class units (months), any float.
-        num_classes (int): C.
-        delta (float): Half-width of the support, in classes.
-        kernel (str): 'triangular' or 'gaussian'.
-
-    Returns:
-        Tensor: (N, C) float32 rows summing to 1.
-    """
-    if kernel not in ('triangular', 'gaussian'):
-        raise ValueError(f"kernel must be 'triangular' or 'gaussian', got "
-                         f'{kernel!r}')
-    if delta <= 0:
-        raise ValueError(f'delta must be positive, got {delta}')
-    t = ages.detach().float().clamp(0, num_classes - 1)[:, None]
-    i = torch.arange(num_classes, dtype=torch.float32, device=t.device)
-    dist = (i[None] - t).abs()
-    if kernel == 'triangular':
-        y = (1 - dist / delta).clamp(min=0)
-    else:
-        y = torch.exp(-dist**2 / (2 * (delta / 3)**2)) * (dist < delta)
-    # a support narrower than the class spacing may miss every class: the
-    # nearest class then takes all the mass
-    empty = y.sum(dim=1) == 0
-    if empty.any():
-        y[empty] = (dist[empty] == dist[empty].min(dim=1, keepdim=True)[0]
-                    ).float()
-    return y / y.sum(dim=1, keepdim=True)
-
-
-def expected_ages(logits: torch.Tensor) -> torch.Tensor:
-    """(N, C) class logits → (N,) expected age ``Σ_i i · softmax_i``
-    (in class units, float32)."""
-    prob = logits.float().softmax(dim=1)
-    i = torch.arange(prob.shape[1], dtype=prob.dtype, device=prob.device)
-    return prob @ i
+__all__ = ['class_activation_maps', 'largest_component_box', 'cam_boxes']
 
 
 def class_activation_maps(feats: torch.Tensor, weight: torch.Tensor,

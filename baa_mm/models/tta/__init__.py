@@ -1,0 +1,3 @@
+from .age_tta import BoneAgeTTAModel
+
+__all__ = ['BoneAgeTTAModel']
