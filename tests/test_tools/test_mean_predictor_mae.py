@@ -71,7 +71,10 @@ def test_val_split_option(tiny_root, tmp_path):
     cfg.write_text(
         f"_base_ = ['{osp.join(REPO, CONFIG)}']\n"
         "test_dataloader = dict(dataset=dict(ann_file='train.csv', "
-        "data_prefix=dict(img_path='train'), test_mode=True))\n")
+        "data_prefix=dict(img_path='train'), test_mode=True))\n"
+        # val.csv as the val split (the config selects on a train holdout)
+        "val_dataloader = dict(dataset=dict(ann_file='val.csv', "
+        "data_prefix=dict(img_path='val'), id_subset=None))\n")
     proc = run_tool([PYTHON, TOOL, str(cfg), '--data-root', root,
                      '--split', 'test_dataloader'])
     _, _, split, n_eval, mae = _parse(proc.stdout)
