@@ -1,3 +1,4 @@
+from .appearance import RandomGammaContrast, RandomResample, gamma_contrast
 from .body_crop import CropBodyPart, shift_clip_box
 from .formatting import PackBoneAgeInputs
 from .full_res import StoreFullResImage
@@ -12,5 +13,6 @@ __all__ = [
     'LoadRadiograph', 'PackBoneAgeInputs', 'RandomAffine', 'CropToHand',
     'rasterize_polygons', 'HistogramNormalize', 'equalize_hist_float',
     'StoreFullResImage', 'LoadHandInstances', 'EraseRegion', 'StackRegions',
-    'region_box', 'CropBodyPart', 'shift_clip_box'
+    'region_box', 'CropBodyPart', 'shift_clip_box', 'RandomGammaContrast',
+    'RandomResample', 'gamma_contrast'
 ]
