@@ -9,6 +9,8 @@ from typing import Dict, List
 import cv2
 import numpy as np
 
+import dicom_files  # tests/ helper
+
 from baa_mm.datasets.phantom import render_phantom
 
 VAL = 'Bone Age Validation Set'
@@ -37,27 +39,8 @@ def write_image(path: str, img_id: str) -> str:
 
 def write_dicom(path: str, img_id: str) -> str:
     """A minimal uncompressed DICOM (CR, 16-bit) of a phantom."""
-    from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
     pixels = render_phantom(int(img_id), 0, 64).image.astype(np.uint16) * 16
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.1'
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = Dataset()
-    ds.file_meta = meta
-    ds.SOPClassUID = meta.MediaStorageSOPClassUID
-    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
-    ds.Modality = 'CR'
-    ds.Rows, ds.Columns = pixels.shape
-    ds.SamplesPerPixel = 1
-    ds.PhotometricInterpretation = 'MONOCHROME2'
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 16, 12, 11
-    ds.PixelRepresentation = 0
-    ds.PixelData = pixels.astype('<u2').tobytes()
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    ds.save_as(path, enforce_file_format=True)
-    return path
+    return dicom_files.write_dicom(path, pixels)
 
 
 def _csv(path: str, header: List[str], rows: List[list]) -> None:

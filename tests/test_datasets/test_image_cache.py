@@ -15,7 +15,7 @@ from baa_mm.datasets.image_cache import (META_NAME, CachedImageResolver,
                                          ImageCacheError, build_cache)
 from baa_mm.datasets.label_file import LabelFileError
 from conftest import PYTHON, REPO, load_tool, write_rsna_folder
-from test_image_io import write_dicom
+from dicom_files import write_dicom
 
 LONG = 64  # long side of the caches built here
 
