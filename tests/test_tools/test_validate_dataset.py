@@ -72,3 +72,36 @@ def test_clean_folder_passes(tmp_path):
                            str(tmp_path / 'img'), '--decode'],
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0 and '1 rows, 0 bad, 1 ok' in proc.stdout
+
+
+def test_several_folders_suffixes_and_recursive_search(tmp_path):
+    """The RSNA validation layout: two folders, unpacked one level deeper,
+    PNG and JPEG mixed; an id in both folders and an id in neither are
+    reported by name, the rest pass."""
+    img = np.tile(np.arange(32, dtype=np.uint8), (32, 1))
+    d1, d2 = tmp_path / 'set-1' / 'set-1', tmp_path / 'set-2' / 'set-2'
+    d1.mkdir(parents=True)
+    d2.mkdir(parents=True)
+    cv2.imwrite(str(d1 / 'a.png'), img)
+    cv2.imwrite(str(d2 / 'b.jpg'), img)
+    cv2.imwrite(str(d1 / 'twice.png'), img)
+    cv2.imwrite(str(d2 / 'twice.png'), img)
+    (tmp_path / 'l.csv').write_text(
+        'id,boneage,male\na,10,True\nb,20,False\ntwice,30,M\ngone,40,F\n')
+    args = [PYTHON, TOOL, str(tmp_path / 'l.csv'), str(tmp_path / 'set-1'),
+            str(tmp_path / 'set-2'), '--img-suffix', 'auto']
+    flat = subprocess.run(args, capture_output=True, text=True, cwd=REPO)
+    # flat search: nothing is directly in the listed folders, and the tool
+    # says so for every row, naming the folders and the search mode
+    assert flat.returncode == 1, flat.stdout + flat.stderr
+    assert 'no valid rows left (all 4 skipped' in flat.stdout
+    for i in ('a', 'b', 'twice', 'gone'):
+        assert f"no image for id '{i}' (any image extension)" in flat.stdout
+    assert '(flat search)' in flat.stdout
+    proc = subprocess.run(args + ['--img-search', 'recursive', '--decode'],
+                          capture_output=True, text=True, cwd=REPO)
+    out = proc.stdout
+    assert proc.returncode == 1, out + proc.stderr
+    assert "image id 'twice' matches 2 files" in out, out
+    assert "no image for id 'gone'" in out, out
+    assert '4 rows, 2 bad, 2 ok' in out, out

@@ -5,9 +5,20 @@ not only the first), then, with ``--decode``, decodes every remaining image to
 find damage inside files that the construction-time check cannot see.
 Exits 1 if anything is bad.
 
-Example:
+Several image folders are searched together (each id must match one
+file), ``--img-suffix`` takes several extensions or ``auto``, and
+``--img-search recursive`` finds images anywhere below the folders, as the
+dataset options of the same names do.
+
+Examples:
     python tools/analysis_tools/validate_dataset.py data/rsna/train.csv \
         data/rsna/train --decode
+    # the RSNA validation set as released: two zips, unpacked one level deeper
+    python tools/analysis_tools/validate_dataset.py \
+        "data/rsna/Bone Age Validation Set/Validation Dataset.csv" \
+        "data/rsna/Bone Age Validation Set/boneage-validation-dataset-1" \
+        "data/rsna/Bone Age Validation Set/boneage-validation-dataset-2" \
+        --img-search recursive --img-suffix auto
 """
 import argparse
 import sys
@@ -22,10 +33,16 @@ from baa_mm.utils import register_all_modules
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('ann_file', help='label table (.csv / .xlsx)')
-    parser.add_argument('img_dir', help='image folder')
+    parser.add_argument('img_dir', nargs='+',
+                        help='image folder(s), searched together')
     parser.add_argument('--type', default='RSNABoneAgeDataset',
                         help='dataset type (e.g. WholeBodyCTDataset)')
-    parser.add_argument('--img-suffix', default='.png')
+    parser.add_argument('--img-suffix', nargs='+', default=['.png'],
+                        help="extension(s) appended to ids, or 'auto'")
+    parser.add_argument('--img-search', default='flat',
+                        choices=['flat', 'recursive'],
+                        help='images directly in the folders or anywhere '
+                        'below them')
     parser.add_argument('--with-sex', default='true',
                         choices=['true', 'false', 'auto'])
     parser.add_argument('--age-unit', choices=['months', 'years'])
@@ -38,9 +55,12 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     register_all_modules()
+    img_dirs = args.img_dir[0] if len(args.img_dir) == 1 else args.img_dir
+    suffix = args.img_suffix[0] if len(args.img_suffix) == 1 else \
+        args.img_suffix
     cfg = dict(type=args.type, ann_file=args.ann_file,
-               data_prefix=dict(img_path=args.img_dir),
-               img_suffix=args.img_suffix, on_bad_sample='skip',
+               data_prefix=dict(img_path=img_dirs), img_suffix=suffix,
+               img_search=args.img_search, on_bad_sample='skip',
                with_sex=dict(true=True, false=False,
                              auto='auto')[args.with_sex])
     if args.age_unit:
