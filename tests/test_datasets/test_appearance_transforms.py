@@ -91,7 +91,7 @@ def test_random_resample_min_size_and_prob():
 
 @pytest.mark.parametrize('kwargs,match', [
     (dict(scale_range=(0.5, 1.5)), 'exceed 1'),
-    (dict(down=('lanczos', )), 'down'),
+    (dict(down=('linear', )), 'down'),  # cv2's name, not mmcv's
     (dict(up=()), 'up'),
 ])
 def test_random_resample_bad_args(kwargs, match):

@@ -12,21 +12,14 @@ removal is :class:`CropToHand` with ``mask_background=True``; re-centring is
 """
 from typing import Optional, Sequence, Tuple
 
-import cv2
+import mmcv
 import numpy as np
+from mmcv.image.geometric import cv2_interp_codes
 from mmcv.transforms import BaseTransform
 
 from baa_mm.registry import TRANSFORMS
 
 __all__ = ['RandomGammaContrast', 'RandomResample', 'gamma_contrast']
-
-_INTERPOLATIONS = {
-    'nearest': cv2.INTER_NEAREST,
-    'area': cv2.INTER_AREA,
-    'bilinear': cv2.INTER_LINEAR,
-    'bicubic': cv2.INTER_CUBIC,
-}
-
 
 def gamma_contrast(img: np.ndarray, gamma: float, contrast: float,
                    brightness: float) -> np.ndarray:
@@ -121,7 +114,8 @@ class RandomResample(BaseTransform):
     Args:
         scale_range (tuple[float, float]): Defaults to (0.5, 1.0).
         down (Sequence[str]): Interpolations for the way down, among
-            'nearest', 'area', 'bilinear', 'bicubic'. Defaults to
+            mmcv's ('nearest', 'area', 'bilinear', 'bicubic', 'lanczos').
+            Defaults to
             ('nearest', 'area', 'bilinear').
         up (Sequence[str]): Interpolations for the way back. Defaults to
             ('bilinear', 'bicubic').
@@ -141,10 +135,10 @@ class RandomResample(BaseTransform):
             raise ValueError('scale_range must not exceed 1 (a resample '
                              f'goes down first), got {self.scale_range}')
         for name, modes in (('down', down), ('up', up)):
-            bad = [m for m in modes if m not in _INTERPOLATIONS]
+            bad = [m for m in modes if m not in cv2_interp_codes]
             if not modes or bad:
                 raise ValueError(f'{name} must list interpolations among '
-                                 f'{sorted(_INTERPOLATIONS)}, got {modes}')
+                                 f'{sorted(cv2_interp_codes)}, got {modes}')
         self.down, self.up = tuple(down), tuple(up)
         if not 0. <= prob <= 1.:
             raise ValueError(f'prob must be in [0, 1], got {prob}')
@@ -159,10 +153,10 @@ class RandomResample(BaseTransform):
         scale = np.random.uniform(*self.scale_range)
         sw = max(min(self.min_size, w), int(round(w * scale)))
         sh = max(min(self.min_size, h), int(round(h * scale)))
-        down = _INTERPOLATIONS[self.down[np.random.randint(len(self.down))]]
-        up = _INTERPOLATIONS[self.up[np.random.randint(len(self.up))]]
-        small = cv2.resize(img, (sw, sh), interpolation=down)
-        out = cv2.resize(small, (w, h), interpolation=up)
+        down = self.down[np.random.randint(len(self.down))]
+        up = self.up[np.random.randint(len(self.up))]
+        small = mmcv.imresize(img, (sw, sh), interpolation=down)
+        out = mmcv.imresize(small, (w, h), interpolation=up)
         if np.issubdtype(img.dtype, np.floating):
             out = np.clip(out, 0., 1.)
         results['img'] = out.astype(img.dtype, copy=False)
