@@ -55,11 +55,11 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     register_all_modules()
-    img_dirs = args.img_dir[0] if len(args.img_dir) == 1 else args.img_dir
+    # a lone suffix as a string: 'auto' is only understood as one
     suffix = args.img_suffix[0] if len(args.img_suffix) == 1 else \
         args.img_suffix
     cfg = dict(type=args.type, ann_file=args.ann_file,
-               data_prefix=dict(img_path=img_dirs), img_suffix=suffix,
+               data_prefix=dict(img_path=args.img_dir), img_suffix=suffix,
                img_search=args.img_search, on_bad_sample='skip',
                with_sex=dict(true=True, false=False,
                              auto='auto')[args.with_sex])
