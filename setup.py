@@ -35,6 +35,9 @@ if __name__ == '__main__':
         python_requires='>=3.9',
         install_requires=parse_requirements('runtime.txt') +
         parse_requirements('mminstall.txt') + ['mmcv>=2.0.0,<2.2.0'],
-        extras_require={'tests': parse_requirements('tests.txt')},
+        extras_require={
+            'tests': parse_requirements('tests.txt'),
+            'dicom-gpl': parse_requirements('dicom_gpl.txt')
+        },
         zip_safe=False,
     )

@@ -1,66 +1,109 @@
-"""Predict the bone age of your own radiographs.
+"""Predict the bone age of your own radiographs: files, folders, globs, CSVs.
+
+One row per input, always (``status`` ok / rejected / error, with the
+reason), written to ``--out`` (CSV or JSON) and counted at the end; one bad
+file never ends the run.
 
 Examples:
     python tools/infer.py CONFIG CKPT hand1.png hand2.dcm --sex F M
-    python tools/infer.py CONFIG CKPT images/*.png --sex M --show-dir vis
+    python tools/infer.py CONFIG CKPT exports/ --out results.csv \\
+        --show-dir vis --batch-size 16
+    python tools/infer.py CONFIG CKPT list.csv --out results.json
 """
 import argparse
+import csv
+import json
 import os
 import os.path as osp
 
-import cv2
-
-from baa_mm.apis import inference_bone_age, init_estimator
-from baa_mm.datasets.image_io import decode_radiograph
-from baa_mm.registry import VISUALIZERS
+from baa_mm.apis import BoneAgeInferencer, ImageChecks, summarize_rows
+from baa_mm.apis.bone_age_inferencer import ROW_FIELDS
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Bone-age inference')
     parser.add_argument('config')
     parser.add_argument('checkpoint')
-    parser.add_argument('images', nargs='+', help='image files')
-    parser.add_argument('--sex', nargs='+',
-                        help='M/F (or 1/0): one for all images or one each')
-    parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        'inputs', nargs='+',
+        help='image files, folders (searched recursively), glob patterns '
+        'or CSVs listing images (columns path, optional sex, chrono_age)')
+    parser.add_argument('--out', help='write the rows here (.csv or .json)')
+    parser.add_argument(
+        '--sex', nargs='+',
+        help='M/F (or 1/0): one for all inputs or one per input image; '
+        'overrides CSV columns and DICOM headers')
+    parser.add_argument(
+        '--chrono-age', nargs='+', type=float,
+        help="chronological age in the model's unit: one for all or one "
+        'per input image')
+    parser.add_argument('--batch-size', type=int, default=8)
+    parser.add_argument('--device', help='cpu, cuda, ... (default: best)')
     parser.add_argument('--show-dir',
                         help='draw each prediction (parts, masks, maps) here')
-    args = parser.parse_args()
-    if args.sex and len(args.sex) not in (1, len(args.images)):
-        parser.error(f'--sex needs 1 or {len(args.images)} values')
-    sex = None
-    if args.sex:
-        sex = args.sex * len(args.images) if len(args.sex) == 1 \
-            else args.sex
-    model = init_estimator(args.config, args.checkpoint, args.device)
-    samples = inference_bone_age(model, args.images, sex,
-                                 with_maps=bool(args.show_dir))
-    unit = 'months'
-    visualizer = None
-    if args.show_dir:
-        os.makedirs(args.show_dir, exist_ok=True)
-        visualizer = VISUALIZERS.build(
-            dict(type='BoneAgeVisualizer', name='infer'))
-    for path, sample in zip(args.images, samples):
-        note = ''
-        if sample.metainfo.get('fallback'):
-            note = f' ({sample.metainfo["fallback"]}: whole image used)'
-        elif 'pred_hand' in sample:
-            note = (f' (hand score {float(sample.pred_hand.scores[0]):.2f}'
-                    f', {int(sample.pred_hand.masks.sum())} mask pixels)')
-        print(f'{path}: {float(sample.pred_age):.1f} {unit}{note}')
-        if visualizer is not None:
-            image = sample.hr_img if 'hr_img' in sample else None
-            if image is None:  # draw over the network-input-sized image
-                h, w = sample.metainfo['img_shape'][:2]
-                with open(path, 'rb') as f:
-                    image = cv2.resize(decode_radiograph(f.read(), path),
-                                       (w, h), interpolation=cv2.INTER_AREA)
-            name = osp.splitext(osp.basename(path))[0]
-            visualizer.add_datasample(
-                name, image, sample,
-                out_file=osp.join(args.show_dir, f'{name}.png'))
+    parser.add_argument('--with-maps', action='store_true',
+                        help="also draw the model's maps in --show-dir")
+    parser.add_argument('--min-size', type=int, default=ImageChecks.min_size,
+                        help='reject images whose shortest side is smaller')
+    parser.add_argument('--no-progress', action='store_true')
+    args = parser.parse_args(argv)
+    suffix = osp.splitext(args.out or '')[1].lower()
+    if args.out and suffix not in ('.csv', '.json'):
+        parser.error(f'--out must end in .csv or .json, got {args.out}')
+    return args
+
+
+def write_rows(rows, path: str) -> None:
+    """Write result rows as CSV (the :data:`ROW_FIELDS` columns) or JSON."""
+    folder = osp.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    if path.lower().endswith('.json'):
+        with open(path, 'w') as f:
+            json.dump([{k: r.get(k) for k in ROW_FIELDS} for r in rows], f,
+                      indent=1)
+        return
+    with open(path, 'w', newline='') as f:
+        writer = csv.DictWriter(f, fieldnames=ROW_FIELDS,
+                                extrasaction='ignore')
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: '' if row.get(k) is None else row[k]
+                             for k in ROW_FIELDS})
+
+
+def _one_or_each(values):
+    """A one-value list applies to every input; longer lists map 1:1."""
+    return values[0] if values is not None and len(values) == 1 else values
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    inferencer = BoneAgeInferencer(
+        args.config, args.checkpoint, args.device,
+        checks=ImageChecks(min_size=args.min_size),
+        show_progress=not args.no_progress)
+    rows = inferencer(args.inputs, batch_size=args.batch_size,
+                      sex=_one_or_each(args.sex),
+                      chrono_age=_one_or_each(args.chrono_age),
+                      show_dir=args.show_dir, with_maps=args.with_maps)
+    for row in rows:
+        if row['status'] == 'ok':
+            text = f"{row['pred_age']:.1f} {row['unit']}"
+            if row['ba_minus_ca'] is not None:
+                text += f" (BA-CA {row['ba_minus_ca']:+.1f})"
+            if row['flags']:
+                text += f" [{row['flags']}]"
+        else:
+            text = f"{row['status']}: {row['reason']}"
+        print(f"{row['path']}: {text}")
+    if args.out:
+        write_rows(rows, args.out)
+        print(f'wrote {len(rows)} rows to {args.out}')
+    counts = summarize_rows(rows)
+    print('summary: ' + ', '.join(f'{k} {v}' for k, v in counts.items()))
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    raise SystemExit(main())

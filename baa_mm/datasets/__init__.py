@@ -1,5 +1,7 @@
 from .body_boxes import attach_body_boxes, read_body_boxes
 from .coco_file import coco_anns_by_stem, coco_images_by_stem, load_coco
+from .dicom_meta import (DicomMeta, parse_dicom_age, parse_dicom_date,
+                         read_dicom_meta)
 from .hand_file import MISSING_HAND_RULES, attach_hands
 from .hand_masks import (PSEUDO_MASK_DEFAULTS, mask_bbox, mask_iou,
                          mask_to_coco_polygons, polygon_to_mask,
@@ -45,5 +47,6 @@ __all__ = [
     'ImageIndex', 'ImageLookupError', 'IMAGE_EXTS', 'IMG_SEARCH_MODES',
     'attach_hands', 'MISSING_HAND_RULES', 'RSNASplit', 'RSNA_LAYOUTS',
     'RSNA_RELEASE_COUNTS', 'detect_rsna_layout', 'rsna_split_kwargs',
-    'split_label_file'
+    'split_label_file', 'DicomMeta', 'read_dicom_meta', 'parse_dicom_date',
+    'parse_dicom_age'
 ]

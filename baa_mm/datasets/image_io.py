@@ -14,7 +14,11 @@ Every reader returns a ``(H, W)`` ``float32`` array in ``[0, 1]``:
   frame, with a warning.
 
 Errors name the file: empty file, unreadable/truncated data, non-image file,
-DICOM without pixel data.
+DICOM without pixel data, and compressed DICOM whose transfer syntax has no
+installed decoder (the error names the syntax and what to install; JPEG
+2000 and RLE need the ``pylibjpeg`` plugins of ``requirements/runtime.txt``;
+JPEG lossless, 12-bit JPEG and JPEG-LS the GPL-licensed ``pylibjpeg-libjpeg``
+of ``requirements/dicom_gpl.txt``).
 """
 import io
 import os
@@ -119,6 +123,54 @@ def _apply_lut(arr: np.ndarray, lut, signed: bool) -> np.ndarray:
     return np.clip(data[idx] / (2**bits - 1), 0, 1)
 
 
+_INSTALL_HINT = ('install the pylibjpeg plugins (pip install pylibjpeg '
+                 'pylibjpeg-openjpeg pylibjpeg-rle; JPEG lossless and '
+                 'JPEG-LS also need the GPL-3.0 pylibjpeg-libjpeg, see '
+                 'requirements/dicom_gpl.txt)')
+
+
+def _transfer_syntax(ds):
+    """The dataset's Transfer Syntax UID, or None if the header has none."""
+    file_meta = getattr(ds, 'file_meta', None)
+    uid = file_meta.get('TransferSyntaxUID') if file_meta is not None \
+        else None
+    return uid or None
+
+
+def _describe_syntax(uid) -> str:
+    """``'JPEG-LS Lossless Image Compression (1.2.840.10008.1.2.4.80)'``."""
+    from pydicom.uid import UID
+    uid = UID(str(uid))
+    name = uid.name
+    return f'{name} ({uid})' if name and name != str(uid) else str(uid)
+
+
+def _missing_decoder(tsyntax) -> Optional[str]:
+    """Why the pixel data of this transfer syntax cannot be decoded here.
+
+    Returns None when pydicom has an installed decoder for ``tsyntax`` (or
+    the syntax is unknown to pydicom's decoder registry, left to pydicom);
+    otherwise a message naming the syntax (name and UID) and what to install.
+    """
+    if not tsyntax:
+        return None
+    from pydicom.pixels import get_decoder
+    desc = _describe_syntax(tsyntax)
+    try:
+        decoder = get_decoder(tsyntax)
+    except NotImplementedError:
+        return (f'pydicom has no pixel data decoder for transfer syntax '
+                f'{desc}; convert the file to an uncompressed DICOM or '
+                'PNG first')
+    except Exception:  # an invalid UID string: let pixel_array report it
+        return None
+    if decoder.is_available:
+        return None
+    needs = '; '.join(decoder.missing_dependencies)
+    return (f'no decoder installed for transfer syntax {desc}; '
+            f'{_INSTALL_HINT} (pydicom plugins and what they need: {needs})')
+
+
 def decode_dicom(data: bytes, path: str = '<bytes>') -> np.ndarray:
     """Decode DICOM bytes to a (H, W) float32 image in [0, 1].
 
@@ -128,6 +180,11 @@ def decode_dicom(data: bytes, path: str = '<bytes>') -> np.ndarray:
 
     Returns:
         np.ndarray: (H, W) float32 in [0, 1], bone bright.
+
+    Raises:
+        ValueError: Unreadable DICOM, no pixel data, no installed decoder
+            for the transfer syntax (named with its UID) or undecodable
+            pixel data; the message starts with ``path``.
     """
     import pydicom
     from pydicom.pixels import apply_modality_lut
@@ -137,12 +194,16 @@ def decode_dicom(data: bytes, path: str = '<bytes>') -> np.ndarray:
         raise ValueError(f'{path}: not a readable DICOM file ({e})') from e
     if 'PixelData' not in ds:
         raise ValueError(f'{path}: DICOM file has no pixel data')
+    tsyntax = _transfer_syntax(ds)
+    missing = _missing_decoder(tsyntax)
+    if missing:
+        raise ValueError(f'{path}: {missing}')
     try:
         arr = ds.pixel_array
     except Exception as e:
+        ts = _describe_syntax(tsyntax) if tsyntax else 'unknown'
         raise ValueError(f'{path}: cannot decode DICOM pixel data '
-                         f'(transfer syntax {ds.file_meta.get("TransferSyntaxUID", "?")}'
-                         f'; {e})') from e
+                         f'(transfer syntax {ts}; {e})') from e
     frames = int(ds.get('NumberOfFrames', 1) or 1)
     if frames > 1:
         warnings.warn(f'{path}: multi-frame DICOM with {frames} frames; '

@@ -74,6 +74,10 @@ class BoneAgeVisualizer(Visualizer):
             lines.append(f'pred {float(sample.pred_age):.1f}')
         if draw_gt and 'gt_age' in sample:
             lines.append(f'gt {float(sample.gt_age):.1f}')
+        if draw_pred and 'pred_age' in sample and 'chrono_age' in sample:
+            chrono = float(sample.chrono_age)
+            lines.append(f'CA {chrono:.1f} | BA-CA '
+                         f'{float(sample.pred_age) - chrono:+.1f}')
         if draw_pred and 'pred_hand' in sample and \
                 not sample.metainfo.get('fallback'):
             mask = np.asarray(sample.pred_hand.masks[0], np.uint8)

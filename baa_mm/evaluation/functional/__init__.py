@@ -1,3 +1,5 @@
+from .agreement import (REPORT_DEFAULTS, bland_altman, group_metrics,
+                        match_ids)
 from .cam_energy import (box_energy_share, boxes_mask, category_energy_shares,
                          summarize_energy_shares)
 from .cam_frame import map_to_original
@@ -13,5 +15,6 @@ __all__ = [
     'report_overlaps', 'box_energy_share', 'boxes_mask',
     'category_energy_shares', 'summarize_energy_shares', 'map_to_original',
     'mean_age', 'ensemble_weights', 'PREDICTION_FIELDS', 'read_prediction_csv',
-    'fuse_predictions', 'write_prediction_csv'
+    'fuse_predictions', 'write_prediction_csv', 'REPORT_DEFAULTS',
+    'bland_altman', 'group_metrics', 'match_ids'
 ]

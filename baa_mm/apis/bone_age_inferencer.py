@@ -1,0 +1,362 @@
+"""Run a trained bone-age model over a clinic's files (mmengine inferencer).
+
+::
+
+    inputs (files, folders, globs, CSV, arrays)
+      │ collect_inputs                      one InferenceInput per image
+      ▼
+    chunks of ``batch_size``  ──► per input: read (DICOM sex / age), check
+      │                          the image, test pipeline ─► error / rejected
+      ▼                                                       rows, run goes on
+    model (predict_batch; unknown sex: mean of the F and M predictions)
+      ▼
+    rows (one per input, always) ─► picture per image (``show_dir``)
+
+Every input gives one row (see :data:`ROW_FIELDS`): ``status`` is ``ok``,
+``rejected`` (the image cannot be assessed; ``reason`` says why) or
+``error`` (it could not be read or run). Memory stays bounded: images are
+read, run and drawn one chunk at a time.
+"""
+import os
+import os.path as osp
+import sys
+from typing import Dict, List, Optional, Sequence, Union
+
+import cv2
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.infer import BaseInferencer
+from mmengine.utils import ProgressBar
+
+from baa_mm.datasets.dicom_meta import read_dicom_meta
+from baa_mm.datasets.image_io import is_dicom, to_unit_range
+from baa_mm.datasets.label_file import parse_sex
+from baa_mm.registry import DATASETS, TRANSFORMS, VISUALIZERS
+from .image_checks import ImageChecks, check_image
+from .inference import init_estimator, predict_batch
+from .inputs import InferenceInput, collect_inputs
+
+__all__ = ['BoneAgeInferencer', 'ROW_FIELDS', 'summarize_rows']
+
+#: The columns of a result row, in order.
+ROW_FIELDS = ('path', 'status', 'reason', 'sex', 'sex_source', 'pred_age',
+              'unit', 'chrono_age', 'age_source', 'ba_minus_ca', 'flags',
+              'vis_path')
+
+_ANNOTATION_TRANSFORMS = ('LoadHandInstances', 'LoadAnnotations')
+_SEX_NAMES = {0: 'F', 1: 'M'}
+
+
+def _transform_name(step: dict) -> str:
+    return step['type'].split('.')[-1]
+
+
+def _age_unit(cfg: Config) -> str:
+    dataset = cfg.test_dataloader.dataset
+    if 'age_unit' in dataset:
+        return dataset['age_unit']
+    try:
+        cls = DATASETS.get(dataset['type'])
+    except KeyError:
+        cls = None
+    return getattr(cls, 'METAINFO', {}).get('age_unit', 'months')
+
+
+class BoneAgeInferencer(BaseInferencer):
+    """Bone age of every radiograph in files, folders, globs, CSVs, arrays.
+
+    Args:
+        model (str | Config): Config file or object of a trained model.
+        weights (str, optional): Local checkpoint (nothing is downloaded);
+            None keeps the initial weights (tests, plumbing).
+        device (str, optional): 'cpu', 'cuda', ...; None picks what exists.
+        checks (ImageChecks): Thresholds of the image-level checks.
+        show_progress (bool): Show a progress bar. Defaults to True.
+
+    Examples:
+        >>> inferencer = BoneAgeInferencer('configs/baseline/...py',
+        ...                                'work_dirs/.../epoch_40.pth')
+        >>> rows = inferencer(['hospital/export/', 'extra.dcm'], sex='F',
+        ...                   batch_size=16, show_dir='vis')
+        >>> rows[0]['status'], rows[0]['pred_age']
+    """
+
+    preprocess_kwargs = {'sex', 'chrono_age'}
+    forward_kwargs = {'with_maps'}
+    visualize_kwargs = {'show_dir'}
+    postprocess_kwargs: set = set()
+
+    def __init__(self,
+                 model: Union[str, Config],
+                 weights: Optional[str] = None,
+                 device: Optional[str] = None,
+                 checks: ImageChecks = ImageChecks(),
+                 show_progress: bool = True) -> None:
+        self.checks = checks
+        super().__init__(model, weights, device, scope='baa_mm',
+                         show_progress=show_progress)
+        self.unit = _age_unit(self.cfg)
+
+    # --- set-up hooks of BaseInferencer ---------------------------------
+    def _init_model(self, cfg: Config, weights: Optional[str],
+                    device: str = 'cpu') -> torch.nn.Module:
+        return init_estimator(cfg, weights, device)
+
+    def _init_pipeline(self, cfg: Config) -> Compose:
+        """The test pipeline after loading (inputs arrive decoded)."""
+        steps = [dict(t) for t in cfg.test_dataloader.dataset.pipeline
+                 if _transform_name(t) not in _ANNOTATION_TRANSFORMS]
+        loaders = [t for t in steps if _transform_name(t) == 'LoadRadiograph']
+        self.loader = TRANSFORMS.build(loaders[0] if loaders else
+                                       dict(type='LoadRadiograph'))
+        return Compose([TRANSFORMS.build(t) for t in steps
+                        if _transform_name(t) != 'LoadRadiograph'])
+
+    def _init_collate(self, cfg: Config):
+        return pseudo_collate
+
+    def _init_visualizer(self, cfg: Config):
+        return VISUALIZERS.build(dict(type='BoneAgeVisualizer',
+                                      name=f'bone_age_infer_{id(self)}'))
+
+    # --- the run ---------------------------------------------------------
+    def __call__(self,
+                 inputs,
+                 return_datasamples: bool = False,
+                 batch_size: int = 8,
+                 **kwargs) -> List[dict]:
+        """Run the model over ``inputs``.
+
+        Args:
+            inputs: A path, folder, glob, CSV or (H, W) array, or a list of
+                them (see :mod:`baa_mm.apis.inputs`).
+            return_datasamples (bool): Also put each prediction's
+                :class:`BoneAgeDataSample` in its row (``data_sample``;
+                None for rows that are not ``ok``).
+            batch_size (int): Images per forward pass (memory is bounded by
+                it, whatever the number of inputs). Defaults to 8.
+            **kwargs: ``sex`` (one for all or one per input record; DICOM
+                headers and CSV columns fill the rest), ``chrono_age`` (in
+                the model's unit; likewise), ``with_maps`` (draw the
+                model's maps too), ``show_dir`` (write one picture per
+                ``ok`` image there).
+
+        Returns:
+            list[dict]: One row per input record, in order, with the keys
+            of :data:`ROW_FIELDS`.
+        """
+        if batch_size < 1:
+            raise ValueError(f'batch_size must be at least 1, got '
+                             f'{batch_size}')
+        pre_kw, fwd_kw, vis_kw, _ = self._dispatch_kwargs(**kwargs)
+        collection = collect_inputs(inputs)
+        records = self._apply_overrides(collection.inputs, **pre_kw)
+        rows = [self._ignored_row(path) for path in collection.ignored]
+        bar = ProgressBar(len(records), file=sys.stderr) \
+            if self.show_progress and records else None
+        for start in range(0, len(records), batch_size):
+            chunk = records[start:start + batch_size]
+            prepared = [self._prepare(rec, bool(vis_kw.get('show_dir')))
+                        for rec in chunk]
+            self.forward(prepared, **fwd_kw)
+            self.visualize(prepared, **vis_kw)
+            rows.extend(self.postprocess(prepared, return_datasamples))
+            if bar is not None:
+                for _ in chunk:
+                    bar.update()
+        if bar is not None:
+            sys.stderr.write('\n')
+        return rows
+
+    def _apply_overrides(self, records: List[InferenceInput],
+                         sex=None, chrono_age=None) -> List[InferenceInput]:
+        """Arguments override CSV columns and DICOM headers."""
+        for name, value in (('sex', sex), ('chrono_age', chrono_age)):
+            if value is None:
+                continue
+            values = list(value) if isinstance(value, (list, tuple)) else \
+                [value] * len(records)
+            if len(values) != len(records):
+                raise ValueError(f'{len(values)} {name} values for '
+                                 f'{len(records)} inputs; give one for all '
+                                 'or one per input')
+            for rec, val in zip(records, values):
+                if val is None:
+                    continue
+                if name == 'sex':
+                    rec.sex = parse_sex(val)
+                    if rec.sex is None:
+                        raise ValueError(f'unknown sex {val!r} for '
+                                         f'{rec.source}; use M/F, '
+                                         'male/female or 1/0')
+                    rec.sex_source = 'argument'
+                else:
+                    rec.chrono_age = float(val)
+                    rec.age_source = 'argument'
+        return records
+
+    def _ignored_row(self, path: str) -> dict:
+        row = dict.fromkeys(ROW_FIELDS)
+        row.update(path=path, status='rejected', unit=self.unit,
+                   reason=f'not an image file (suffix '
+                   f'{osp.splitext(path)[1]!r}); not read')
+        return row
+
+    def _prepare(self, rec: InferenceInput, keep_image: bool) -> dict:
+        """Read, check and transform one input → a work item.
+
+        Returns:
+            dict: ``row`` (the result row so far), ``packed`` (the pipeline
+            output, or None when the row is already final) and ``image``
+            (the loaded image when ``keep_image``, for the picture).
+        """
+        row = dict.fromkeys(ROW_FIELDS)
+        row.update(path=rec.source, unit=self.unit)
+        item = dict(row=row, packed=None, image=None)
+        flags: List[str] = []
+        try:
+            if rec.is_file:
+                if not osp.isfile(rec.source):
+                    raise FileNotFoundError('file not found')
+                with open(rec.source, 'rb') as f:
+                    head = f.read(132)
+                if is_dicom(head):
+                    self._fill_from_dicom(rec, flags)
+                results = self.loader(dict(img_path=rec.source))
+            else:
+                img = to_unit_range(np.asarray(rec.array), rec.source)
+                results = dict(img=img, img_shape=img.shape[:2],
+                               ori_shape=img.shape[:2])
+            results['img_id'] = osp.splitext(osp.basename(rec.source))[0]
+        except Exception as e:  # one bad file must not end the run
+            row.update(status='error', reason=f'{type(e).__name__}: {e}')
+            return item
+        row.update(sex=_SEX_NAMES.get(rec.sex), sex_source=rec.sex_source,
+                   chrono_age=rec.chrono_age, age_source=rec.age_source,
+                   flags='; '.join(flags) or None)
+        reason = check_image(results['img'], self.checks)
+        if reason is not None:
+            row.update(status='rejected', reason=reason)
+            return item
+        if keep_image:
+            item['image'] = results['img']
+        if rec.sex is not None:
+            results['sex'] = rec.sex
+        if rec.chrono_age is not None:
+            results['chrono_age'] = rec.chrono_age
+        try:
+            item['packed'] = self.pipeline(results)
+        except Exception as e:
+            row.update(status='error',
+                       reason=f'pipeline: {type(e).__name__}: {e}')
+        return item
+
+    def _fill_from_dicom(self, rec: InferenceInput, flags: List[str]) -> None:
+        try:
+            meta = read_dicom_meta(rec.source)
+        except Exception as e:  # the pixels may still decode
+            flags.append(f'dicom header unreadable: {e}')
+            return
+        flags.extend(f'dicom: {w}' for w in meta.warnings)
+        if rec.sex is None and meta.sex is not None:
+            rec.sex, rec.sex_source = meta.sex, f'dicom {meta.sex_source}'
+        if rec.chrono_age is None and meta.chrono_age_months is not None:
+            months = meta.chrono_age_months
+            rec.chrono_age = months / 12. if self.unit == 'years' else months
+            rec.age_source = f'dicom {meta.age_source}'
+
+    def preprocess(self, inputs, batch_size: int = 1, **kwargs):
+        """Not used: :meth:`__call__` reads inputs chunk by chunk."""
+        raise NotImplementedError('BoneAgeInferencer reads its inputs in '
+                                  '__call__; call the inferencer')
+
+    def forward(self, items: List[dict], with_maps: bool = False) -> None:
+        """Predict the items that passed (in place: ``item['sample']``).
+
+        Inputs without sex are run as female and as male and get the mean
+        of the two (flagged where the two differ, i.e. the model uses sex).
+        """
+        ready = [it for it in items if it['packed'] is not None]
+        if not ready:
+            return
+        known = [it for it in ready if 'sex' in it['packed']['data_samples']]
+        unknown = [it for it in ready if it not in known]
+        if known:
+            self._run(known, with_maps, sex=None)
+        if unknown:
+            female = self._run(unknown, with_maps, sex=0)
+            male = self._run(unknown, with_maps, sex=1, store=False)
+            for it, f, m in zip(unknown, female, male):
+                fa, ma = float(f.pred_age), float(m.pred_age)
+                it['sample'].pred_age = torch.tensor((fa + ma) / 2.)
+                if abs(fa - ma) > 1e-3:
+                    it['row']['flags'] = '; '.join(filter(None, [
+                        it['row']['flags'],
+                        f'sex unknown: mean of F ({fa:.1f}) and M '
+                        f'({ma:.1f})']))
+
+    def _run(self, items: List[dict], with_maps: bool, sex: Optional[int],
+             store: bool = True) -> list:
+        samples = [it['packed']['data_samples'] for it in items]
+        if sex is not None:
+            samples = [s.clone().set_sex(sex) for s in samples]
+        data = self.collate_fn([dict(inputs=it['packed']['inputs'],
+                                     data_samples=s)
+                                for it, s in zip(items, samples)])
+        out = predict_batch(self.model, data, with_maps=with_maps)
+        if store:
+            for it, sample in zip(items, out):
+                it['sample'] = sample
+        return out
+
+    def visualize(self, items: List[dict],
+                  show_dir: Optional[str] = None) -> None:
+        """Write one picture per predicted image into ``show_dir``."""
+        if not show_dir:
+            return
+        os.makedirs(show_dir, exist_ok=True)
+        for k, it in enumerate(items):
+            sample = it.get('sample')
+            if sample is None:
+                continue
+            image = sample.hr_img if 'hr_img' in sample else None
+            if image is None:  # the loaded image at the network input size
+                h, w = sample.metainfo['img_shape'][:2]
+                image = cv2.resize(it['image'], (w, h),
+                                   interpolation=cv2.INTER_AREA)
+            name = osp.splitext(osp.basename(it['row']['path']))[0] or \
+                f'input_{k}'
+            out_file = osp.join(show_dir, f'{name}.png')
+            self.visualizer.add_datasample(name, image, sample,
+                                           out_file=out_file)
+            it['row']['vis_path'] = out_file
+
+    def postprocess(self, items: List[dict],
+                    return_datasamples: bool = False) -> List[dict]:
+        """Finish the rows: status, ages, bone age minus chronological age."""
+        rows = []
+        for it in items:
+            row, sample = it['row'], it.get('sample')
+            if sample is not None:
+                age = float(sample.pred_age)
+                row.update(status='ok', pred_age=round(age, 2))
+                if 'fallback' in sample.metainfo:
+                    row['flags'] = '; '.join(filter(None, [
+                        row['flags'], f'{sample.metainfo["fallback"]}: '
+                        'whole image used']))
+                if row['chrono_age'] is not None:
+                    row['ba_minus_ca'] = round(age - row['chrono_age'], 2)
+            if return_datasamples:
+                row['data_sample'] = sample
+            rows.append(row)
+        return rows
+
+
+def summarize_rows(rows: Sequence[Dict]) -> Dict[str, int]:
+    """Count rows per status: ``{'ok': n, 'rejected': n, 'error': n}``."""
+    counts = dict(ok=0, rejected=0, error=0)
+    for row in rows:
+        counts[row['status']] = counts.get(row['status'], 0) + 1
+    return counts
