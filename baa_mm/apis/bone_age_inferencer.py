@@ -32,17 +32,20 @@ from mmengine.utils import ProgressBar
 
 from baa_mm.datasets.dicom_meta import read_dicom_meta
 from baa_mm.datasets.image_io import is_dicom, to_unit_range
-from baa_mm.datasets.label_file import parse_sex
 from baa_mm.registry import DATASETS, TRANSFORMS, VISUALIZERS
 from .image_checks import ImageChecks, check_image
-from .inference import init_estimator, predict_batch
-from .inputs import InferenceInput, collect_inputs
+from .calibration import InferenceCalibration
+from .inference import describe_batch, init_estimator, predict_batch
+from .inputs import InferenceInput, apply_overrides, collect_inputs
 
-__all__ = ['BoneAgeInferencer', 'ROW_FIELDS', 'summarize_rows']
+__all__ = [
+    'BoneAgeInferencer', 'ROW_FIELDS', 'summarize_rows', 'model_age_unit'
+]
 
 #: The columns of a result row, in order.
 ROW_FIELDS = ('path', 'status', 'reason', 'sex', 'sex_source', 'pred_age',
-              'unit', 'chrono_age', 'age_source', 'ba_minus_ca', 'flags',
+              'lower', 'upper', 'unit', 'chrono_age', 'age_source',
+              'ba_minus_ca', 'ood_features', 'ood_input', 'flags',
               'vis_path')
 
 _ANNOTATION_TRANSFORMS = ('LoadHandInstances', 'LoadAnnotations')
@@ -53,7 +56,8 @@ def _transform_name(step: dict) -> str:
     return step['type'].split('.')[-1]
 
 
-def _age_unit(cfg: Config) -> str:
+def model_age_unit(cfg: Config) -> str:
+    """'months' or 'years': the unit of the config's test dataset."""
     dataset = cfg.test_dataloader.dataset
     if 'age_unit' in dataset:
         return dataset['age_unit']
@@ -73,6 +77,12 @@ class BoneAgeInferencer(BaseInferencer):
             None keeps the initial weights (tests, plumbing).
         device (str, optional): 'cpu', 'cuda', ...; None picks what exists.
         checks (ImageChecks): Thresholds of the image-level checks.
+        calibration (str, optional): An :class:`InferenceCalibration` file
+            (``tools/analysis_tools/calibrate_inference.py``): refuse
+            out-of-distribution images, give intervals, flag predictions
+            outside the training ages. 'auto' (default) uses
+            ``<checkpoint stem>_calibration.npz`` when it exists; None
+            none.
         show_progress (bool): Show a progress bar. Defaults to True.
 
     Examples:
@@ -93,11 +103,23 @@ class BoneAgeInferencer(BaseInferencer):
                  weights: Optional[str] = None,
                  device: Optional[str] = None,
                  checks: ImageChecks = ImageChecks(),
+                 calibration: Optional[str] = 'auto',
                  show_progress: bool = True) -> None:
         self.checks = checks
         super().__init__(model, weights, device, scope='baa_mm',
                          show_progress=show_progress)
-        self.unit = _age_unit(self.cfg)
+        self.unit = model_age_unit(self.cfg)
+        if calibration == 'auto':
+            beside = f'{osp.splitext(weights)[0]}_calibration.npz' \
+                if weights else None
+            calibration = beside if beside and osp.isfile(beside) else None
+        self.calibration = InferenceCalibration.load(calibration) \
+            if calibration else None
+        if self.calibration is not None and self.calibration.unit != \
+                self.unit:
+            raise ValueError(f'{calibration}: calibrated in '
+                             f'{self.calibration.unit}, the model predicts '
+                             f'{self.unit}')
 
     # --- set-up hooks of BaseInferencer ---------------------------------
     def _init_model(self, cfg: Config, weights: Optional[str],
@@ -152,7 +174,7 @@ class BoneAgeInferencer(BaseInferencer):
                              f'{batch_size}')
         pre_kw, fwd_kw, vis_kw, _ = self._dispatch_kwargs(**kwargs)
         collection = collect_inputs(inputs)
-        records = self._apply_overrides(collection.inputs, **pre_kw)
+        records = apply_overrides(collection.inputs, **pre_kw)
         rows = [self._ignored_row(path) for path in collection.ignored]
         bar = ProgressBar(len(records), file=sys.stderr) \
             if self.show_progress and records else None
@@ -164,38 +186,10 @@ class BoneAgeInferencer(BaseInferencer):
             self.visualize(prepared, **vis_kw)
             rows.extend(self.postprocess(prepared, return_datasamples))
             if bar is not None:
-                for _ in chunk:
-                    bar.update()
+                bar.update(len(chunk))
         if bar is not None:
             sys.stderr.write('\n')
         return rows
-
-    def _apply_overrides(self, records: List[InferenceInput],
-                         sex=None, chrono_age=None) -> List[InferenceInput]:
-        """Arguments override CSV columns and DICOM headers."""
-        for name, value in (('sex', sex), ('chrono_age', chrono_age)):
-            if value is None:
-                continue
-            values = list(value) if isinstance(value, (list, tuple)) else \
-                [value] * len(records)
-            if len(values) != len(records):
-                raise ValueError(f'{len(values)} {name} values for '
-                                 f'{len(records)} inputs; give one for all '
-                                 'or one per input')
-            for rec, val in zip(records, values):
-                if val is None:
-                    continue
-                if name == 'sex':
-                    rec.sex = parse_sex(val)
-                    if rec.sex is None:
-                        raise ValueError(f'unknown sex {val!r} for '
-                                         f'{rec.source}; use M/F, '
-                                         'male/female or 1/0')
-                    rec.sex_source = 'argument'
-                else:
-                    rec.chrono_age = float(val)
-                    rec.age_source = 'argument'
-        return records
 
     def _ignored_row(self, path: str) -> dict:
         row = dict.fromkeys(ROW_FIELDS)
@@ -296,6 +290,27 @@ class BoneAgeInferencer(BaseInferencer):
                         it['row']['flags'],
                         f'sex unknown: mean of F ({fa:.1f}) and M '
                         f'({ma:.1f})']))
+        if self.calibration is not None:
+            for it in ready:
+                self._calibrate(it)
+
+    def _calibrate(self, item: dict) -> None:
+        """Refuse an out-of-distribution image (its sample is dropped: no
+        age, no picture), or add the interval and the label-range flag."""
+        calib, row = self.calibration, item['row']
+        if item.get('refusal'):
+            row.update(status='rejected', reason=(
+                f"{item['refusal']} (the thresholds refuse "
+                f'{calib.ood_rate:.0%} of the selection split)'))
+            item['sample'] = None
+            return
+        age = float(item['sample'].pred_age)
+        lower, upper = calib.interval(age)
+        row.update(lower=round(lower, 2), upper=round(upper, 2))
+        lo, hi = calib.label_range
+        if not lo <= age <= hi:
+            row['flags'] = '; '.join(filter(None, [
+                row['flags'], f'outside the training ages [{lo:g}, {hi:g}]']))
 
     def _run(self, items: List[dict], with_maps: bool, sex: Optional[int],
              store: bool = True) -> list:
@@ -307,9 +322,20 @@ class BoneAgeInferencer(BaseInferencer):
                                 for it, s in zip(items, samples)])
         out = predict_batch(self.model, data, with_maps=with_maps)
         if store:
-            for it, sample in zip(items, out):
+            refusals = self._refusals(data)
+            for k, (it, sample) in enumerate(zip(items, out)):
                 it['sample'] = sample
+                if refusals is not None:
+                    dists, reasons = refusals
+                    for name, d in dists.items():
+                        it['row'][f'ood_{name}'] = round(float(d[k]), 3)
+                    it['refusal'] = reasons[k]
         return out
+
+    def _refusals(self, data: dict):
+        if self.calibration is None:
+            return None
+        return self.calibration.refusal(describe_batch(self.model, data))
 
     def visualize(self, items: List[dict],
                   show_dir: Optional[str] = None) -> None:
@@ -346,6 +372,10 @@ class BoneAgeInferencer(BaseInferencer):
                     row['flags'] = '; '.join(filter(None, [
                         row['flags'], f'{sample.metainfo["fallback"]}: '
                         'whole image used']))
+                elif 'pred_hand' in sample:
+                    row['flags'] = '; '.join(filter(None, [
+                        row['flags'], 'hand score '
+                        f'{float(sample.pred_hand.scores[0]):.2f}']))
                 if row['chrono_age'] is not None:
                     row['ba_minus_ca'] = round(age - row['chrono_age'], 2)
             if return_datasamples:

@@ -2,7 +2,7 @@
 
 Cheap checks on the loaded image (before the model runs), each with a named
 reason; the feature-space out-of-distribution test comes later, on the
-model's own features (:mod:`baa_mm.apis.ood`).
+model's own features (:mod:`baa_mm.apis.calibration`).
 """
 from dataclasses import dataclass
 from typing import Optional

@@ -1,7 +1,7 @@
 """Bone-age inference on your own images (as mmdet's ``apis``)."""
 import copy
 import os.path as osp
-from typing import List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import torch
@@ -16,8 +16,12 @@ from baa_mm.engine import load_local_checkpoint
 from baa_mm.models.estimators.base import valid_shapes
 from baa_mm.utils import register_all_modules
 from baa_mm.visualization.grad_cam import regression_grad_cam
+from .calibration import input_thumbnail
 
-__all__ = ['init_estimator', 'inference_bone_age', 'predict_batch']
+__all__ = [
+    'init_estimator', 'inference_bone_age', 'predict_batch',
+    'describe_batch'
+]
 
 #: Transforms that need annotations; dropped from the test pipeline.
 _ANNOTATION_TRANSFORMS = ('LoadHandInstances', 'LoadAnnotations')
@@ -179,4 +183,30 @@ def predict_batch(model: torch.nn.Module,
                                        valid_shapes(inputs, out)):
             sample.pred_maps = {**(sample.get('pred_maps', None) or {}),
                                 'grad_cam': torch.from_numpy(cam[:h, :w])}
+    return out
+
+
+def describe_batch(model: torch.nn.Module,
+                   data: dict) -> Dict[str, Optional[np.ndarray]]:
+    """The out-of-distribution descriptors of a collated batch (see
+    :mod:`baa_mm.apis.calibration`).
+
+    Args:
+        model: From :func:`init_estimator`.
+        data (dict): ``inputs`` and ``data_samples`` as
+            :func:`predict_batch` takes them.
+
+    Returns:
+        dict: ``'features'``: (N, D) float32 ``model.embed`` output (None
+        for estimators without one); ``'input'``: (N, C * 256) float32
+        16 x 16 thumbnails of the network input.
+    """
+    with torch.no_grad():
+        packed = model.data_preprocessor(data, False)
+        out = dict(input=input_thumbnail(packed['inputs']).cpu().numpy(),
+                   features=None)
+        try:
+            out['features'] = model.embed(**packed).float().cpu().numpy()
+        except NotImplementedError:
+            pass
     return out

@@ -31,7 +31,8 @@ import numpy as np
 from baa_mm.datasets.label_file import parse_sex
 
 __all__ = [
-    'IMAGE_SUFFIXES', 'InferenceInput', 'InputCollection', 'collect_inputs'
+    'IMAGE_SUFFIXES', 'InferenceInput', 'InputCollection', 'collect_inputs',
+    'apply_overrides'
 ]
 
 #: Suffixes a folder search takes as images (lower case); files without a
@@ -208,3 +209,46 @@ def collect_inputs(inputs: Union[InputType, Sequence[InputType]]
     for i, item in enumerate(inputs):
         _expand(item, i, out)
     return out
+
+
+def apply_overrides(records: List[InferenceInput], sex=None,
+                    chrono_age=None) -> List[InferenceInput]:
+    """Set sex / chronological age from arguments (in place).
+
+    Arguments override CSV columns (and, later, DICOM headers).
+
+    Args:
+        records (list[InferenceInput]): From :func:`collect_inputs`.
+        sex: None, one value for all (M/F, male/female, 1/0) or one per
+            record (None entries keep what the record has).
+        chrono_age: Likewise, in the model's unit.
+
+    Returns:
+        list[InferenceInput]: ``records``.
+
+    Raises:
+        ValueError: A list of the wrong length or an unknown sex.
+    """
+    for name, value in (('sex', sex), ('chrono_age', chrono_age)):
+        if value is None:
+            continue
+        values = list(value) if isinstance(value, (list, tuple)) else \
+            [value] * len(records)
+        if len(values) != len(records):
+            raise ValueError(f'{len(values)} {name} values for '
+                             f'{len(records)} inputs; give one for all '
+                             'or one per input')
+        for rec, val in zip(records, values):
+            if val is None:
+                continue
+            if name == 'sex':
+                rec.sex = parse_sex(val)
+                if rec.sex is None:
+                    raise ValueError(f'unknown sex {val!r} for '
+                                     f'{rec.source}; use M/F, '
+                                     'male/female or 1/0')
+                rec.sex_source = 'argument'
+            else:
+                rec.chrono_age = float(val)
+                rec.age_source = 'argument'
+    return records

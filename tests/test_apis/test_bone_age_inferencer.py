@@ -131,3 +131,54 @@ def test_infer_tool_writes_csv_and_json(phantom_root, clinic_folder,
               '--no-progress'])
     with open(out_json) as f:
         assert json.load(f)[0]['status'] == 'ok'
+
+
+def test_calibration_refuses_and_gives_intervals(phantom_root, clinic_folder,
+                                                 tmp_path):
+    import torch
+    from baa_mm.apis import init_estimator
+    from baa_mm.apis.calibration import InferenceCalibration
+    from conftest import load_tool
+    calibrate = load_tool('tools/analysis_tools/calibrate_inference.py').main
+    ckpt = str(tmp_path / 'init.pth')
+    torch.save(dict(state_dict=init_estimator(BASELINE).state_dict()), ckpt)
+    calib = calibrate([BASELINE, ckpt, '--data-root', phantom_root,
+                       '--coverage', '0.5', '--fit-images', '16'])
+    path = str(tmp_path / 'init_calibration.npz')
+    assert InferenceCalibration.load(path).halfwidth == calib.halfwidth
+    assert calib.info['num_selection'] == 8 and calib.unit == 'months'
+    hands = [str(clinic_folder / f'hand{k}.png') for k in range(2)]
+    rows = BoneAgeInferencer(BASELINE, ckpt, 'cpu',  # 'auto' finds it
+                             show_progress=False)(hands, sex='F')
+    for row in rows:
+        assert row['ood_features'] is not None
+        assert row['ood_input'] is not None
+        if row['status'] == 'ok':
+            assert row['upper'] - row['lower'] == pytest.approx(
+                2 * calib.halfwidth, abs=0.02)
+        else:
+            assert row['reason'].startswith('out of distribution')
+    # both ways, on the phantom test split and the generated non-hands
+    evaluate = load_tool('tools/analysis_tools/eval_self_validation.py').main
+    out_dir = tmp_path / 'selfval'
+    summary = evaluate([BASELINE, ckpt, '--out-dir', str(out_dir),
+                        '--real-csv', osp.join(phantom_root, 'test.csv'),
+                        '--real-dir', osp.join(phantom_root, 'test')])
+    assert summary['real radiographs']['n'] == 8
+    assert summary['blank']['refused_share'] == 1.  # the image checks
+    assert 0 <= summary['real radiographs']['coverage'] <= 1
+    assert summary['all non-hand inputs']['n'] == sum(
+        s['n'] for k, s in summary.items()
+        if k not in ('real radiographs', 'all non-hand inputs'))
+    assert (out_dir / 'rows.csv').is_file()
+    # a threshold below every distance refuses all, with no picture
+    calib.scores['input'].threshold = 0.
+    calib.save(path)
+    rows = BoneAgeInferencer(BASELINE, ckpt, 'cpu', show_progress=False)(
+        hands, sex='F', show_dir=str(tmp_path / 'vis'))
+    assert {r['status'] for r in rows} == {'rejected'}
+    assert all(r['pred_age'] is None and r['vis_path'] is None
+               for r in rows)
+    no_calib = BoneAgeInferencer(BASELINE, ckpt, 'cpu', calibration=None,
+                                 show_progress=False)(hands, sex='F')
+    assert all(r['ood_input'] is None for r in no_calib)

@@ -155,6 +155,15 @@ class BaseBoneAgeEstimator(BaseModel, metaclass=ABCMeta):
         raise RuntimeError(f'Invalid mode "{mode}"; expected "tensor", '
                            '"loss" or "predict"')
 
+    def embed(self, inputs: torch.Tensor, data_samples=None,
+              sex: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """(N, D) pooled features of preprocessed images: what the model
+        sees, for out-of-distribution scores (see
+        :mod:`baa_mm.apis.calibration`). Estimators without one raise."""
+        raise NotImplementedError(
+            f'{type(self).__name__} has no embedding for out-of-distribution '
+            'scores; implement embed() (BoneAgeRegressor has one)')
+
     @abstractmethod
     def tensor(self, inputs: torch.Tensor, data_samples=None,
                sex: Optional[torch.Tensor] = None) -> torch.Tensor:

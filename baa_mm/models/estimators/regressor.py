@@ -65,6 +65,12 @@ class BoneAgeRegressor(BaseBoneAgeEstimator):
             feats = tuple(self.neck(feats))
         return feats, maps
 
+    def embed(self, inputs: torch.Tensor, data_samples=None,
+              sex: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """(N, D) the neck's last output, flattened (the pooled
+        backbone features the head reads)."""
+        return self.extract_feat(inputs)[-1].flatten(1)
+
     def tensor(self, inputs: torch.Tensor, data_samples=None,
                sex: Optional[torch.Tensor] = None) -> torch.Tensor:
         return self.head(self.extract_feat(inputs), sex)
