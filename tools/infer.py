@@ -90,6 +90,8 @@ def main(argv=None) -> int:
     for row in rows:
         if row['status'] == 'ok':
             text = f"{row['pred_age']:.1f} {row['unit']}"
+            if row['lower'] is not None:
+                text += f" (interval {row['lower']:.1f}-{row['upper']:.1f})"
             if row['ba_minus_ca'] is not None:
                 text += f" (BA-CA {row['ba_minus_ca']:+.1f})"
             if row['flags']:

@@ -49,6 +49,8 @@ ROW_FIELDS = ('path', 'status', 'reason', 'sex', 'sex_source', 'pred_age',
               'vis_path')
 
 _ANNOTATION_TRANSFORMS = ('LoadHandInstances', 'LoadAnnotations')
+#: Longest side of the pictures ``show_dir`` gets, in pixels.
+VIS_SIZE = 512
 _SEX_NAMES = {0: 'F', 1: 'M'}
 
 
@@ -307,6 +309,7 @@ class BoneAgeInferencer(BaseInferencer):
         age = float(item['sample'].pred_age)
         lower, upper = calib.interval(age)
         row.update(lower=round(lower, 2), upper=round(upper, 2))
+        item['sample'].set_metainfo(dict(pred_interval=(lower, upper)))
         lo, hi = calib.label_range
         if not lo <= age <= hi:
             row['flags'] = '; '.join(filter(None, [
@@ -347,10 +350,12 @@ class BoneAgeInferencer(BaseInferencer):
             sample = it.get('sample')
             if sample is None:
                 continue
-            image = sample.hr_img if 'hr_img' in sample else None
-            if image is None:  # the loaded image at the network input size
-                h, w = sample.metainfo['img_shape'][:2]
-                image = cv2.resize(it['image'], (w, h),
+            # the loaded image, at most VIS_SIZE px (boxes, masks and maps
+            # are drawn in its frame)
+            image = it['image']
+            scale = VIS_SIZE / max(image.shape[:2])
+            if scale < 1:
+                image = cv2.resize(image, None, fx=scale, fy=scale,
                                    interpolation=cv2.INTER_AREA)
             name = osp.splitext(osp.basename(it['row']['path']))[0] or \
                 f'input_{k}'

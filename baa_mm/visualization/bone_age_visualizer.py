@@ -71,7 +71,11 @@ class BoneAgeVisualizer(Visualizer):
         font = max(8, int(min(h, w) / 25))
         lines: List[str] = []
         if draw_pred and 'pred_age' in sample:
-            lines.append(f'pred {float(sample.pred_age):.1f}')
+            text = f'pred {float(sample.pred_age):.1f}'
+            if 'pred_interval' in sample.metainfo:
+                text += ' [{:.0f}, {:.0f}]'.format(
+                    *sample.metainfo['pred_interval'])
+            lines.append(text)
         if draw_gt and 'gt_age' in sample:
             lines.append(f'gt {float(sample.gt_age):.1f}')
         if draw_pred and 'pred_age' in sample and 'chrono_age' in sample:
@@ -117,7 +121,7 @@ class BoneAgeVisualizer(Visualizer):
             lines.append(f'fallback: {sample.metainfo["fallback"]}')
         if lines:
             self.draw_texts(
-                ' | '.join(lines),
+                '\n'.join(lines),
                 np.array([[2, h - 2]]),
                 font_sizes=font,
                 colors='w',
