@@ -37,7 +37,8 @@ if __name__ == '__main__':
         parse_requirements('mminstall.txt') + ['mmcv>=2.0.0,<2.2.0'],
         extras_require={
             'tests': parse_requirements('tests.txt'),
-            'dicom-gpl': parse_requirements('dicom_gpl.txt')
+            'dicom-gpl': parse_requirements('dicom_gpl.txt'),
+            'demo': parse_requirements('demo.txt')
         },
         zip_safe=False,
     )

@@ -76,7 +76,7 @@ fi
 log "installing OpenMMLab stack and runtime deps"
 "${PIP[@]}" install -q "$wheel" -r "$ROOT/requirements/mminstall.txt" \
   -r "$ROOT/requirements/runtime.txt" -r "$ROOT/requirements/tests.txt" \
-  -r "$ROOT/requirements/dicom_gpl.txt" \
+  -r "$ROOT/requirements/dicom_gpl.txt" -r "$ROOT/requirements/demo.txt" \
   -r "$ROOT/requirements/torch.txt" -r "$ROOT/requirements/build.txt"
 # mmengine/mmcv pull opencv-python (needs libGL); keep only the headless build.
 if "$PY" -m pip show -q opencv-python >/dev/null 2>&1; then
