@@ -45,6 +45,13 @@ def parse_args(argv=None):
                         help="also draw the model's maps in --show-dir")
     parser.add_argument('--min-size', type=int, default=ImageChecks.min_size,
                         help='reject images whose shortest side is smaller')
+    parser.add_argument(
+        '--no-hand', choices=['reject', 'whole image'], default='reject',
+        help='segment-then-regress models finding no hand: refuse the image '
+        '(default) or predict from the whole image (flagged)')
+    parser.add_argument('--calibration', default='auto',
+                        help="calibration file; 'auto': <checkpoint stem>"
+                        "_calibration.npz when it exists; 'none': none")
     parser.add_argument('--no-progress', action='store_true')
     args = parser.parse_args(argv)
     suffix = osp.splitext(args.out or '')[1].lower()
@@ -82,6 +89,8 @@ def main(argv=None) -> int:
     inferencer = BoneAgeInferencer(
         args.config, args.checkpoint, args.device,
         checks=ImageChecks(min_size=args.min_size),
+        calibration=None if args.calibration == 'none' else
+        args.calibration, no_hand=args.no_hand,
         show_progress=not args.no_progress)
     rows = inferencer(args.inputs, batch_size=args.batch_size,
                       sex=_one_or_each(args.sex),

@@ -85,6 +85,9 @@ class BoneAgeInferencer(BaseInferencer):
             outside the training ages. 'auto' (default) uses
             ``<checkpoint stem>_calibration.npz`` when it exists; None
             none.
+        no_hand (str): Segment-then-regress models that find no hand:
+            'reject' (default: a ``rejected`` row) or 'whole image' (predict
+            from the whole image, flagged).
         show_progress (bool): Show a progress bar. Defaults to True.
 
     Examples:
@@ -106,8 +109,12 @@ class BoneAgeInferencer(BaseInferencer):
                  device: Optional[str] = None,
                  checks: ImageChecks = ImageChecks(),
                  calibration: Optional[str] = 'auto',
+                 no_hand: str = 'reject',
                  show_progress: bool = True) -> None:
-        self.checks = checks
+        if no_hand not in ('reject', 'whole image'):
+            raise ValueError(f"no_hand must be 'reject' or 'whole image', "
+                             f'got {no_hand!r}')
+        self.checks, self.no_hand = checks, no_hand
         super().__init__(model, weights, device, scope='baa_mm',
                          show_progress=show_progress)
         self.unit = model_age_unit(self.cfg)
@@ -292,8 +299,14 @@ class BoneAgeInferencer(BaseInferencer):
                         it['row']['flags'],
                         f'sex unknown: mean of F ({fa:.1f}) and M '
                         f'({ma:.1f})']))
-        if self.calibration is not None:
-            for it in ready:
+        for it in ready:
+            if self.no_hand == 'reject' and \
+                    it['sample'].metainfo.get('fallback') == 'no hand':
+                it['row'].update(status='rejected', reason=(
+                    'no hand found: the segmenter scored no hand above '
+                    'its threshold'))
+                it['sample'] = None
+            elif self.calibration is not None:
                 self._calibrate(it)
 
     def _calibrate(self, item: dict) -> None:

@@ -182,3 +182,23 @@ def test_calibration_refuses_and_gives_intervals(phantom_root, clinic_folder,
     no_calib = BoneAgeInferencer(BASELINE, ckpt, 'cpu', calibration=None,
                                  show_progress=False)(hands, sex='F')
     assert all(r['ood_input'] is None for r in no_calib)
+
+
+def test_no_hand_is_refused_or_predicted_from_the_whole_image(clinic_folder):
+    ran = osp.join(REPO, 'configs/ran/'
+                   'ran-maskrcnn_att92-r18_1xb16-12e_phantom-v2-128px.py')
+    # no hand can score above 1: the segmenter never finds one
+    from mmengine.config import Config
+    cfg = Config.fromfile(ran)
+    cfg.model.score_thr = 1.01
+    hand = str(clinic_folder / 'hand0.png')
+    row = BoneAgeInferencer(cfg, device='cpu', show_progress=False)(
+        hand, sex='F')[0]
+    assert row['status'] == 'rejected'
+    assert row['reason'].startswith('no hand found')
+    row = BoneAgeInferencer(cfg, device='cpu', no_hand='whole image',
+                            show_progress=False)(hand, sex='F')[0]
+    assert row['status'] == 'ok' and 'no hand: whole image used' in \
+        row['flags']
+    with pytest.raises(ValueError, match='no_hand must be'):
+        BoneAgeInferencer(cfg, device='cpu', no_hand='skip')
