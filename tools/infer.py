@@ -43,6 +43,9 @@ def parse_args(argv=None):
                         help='draw each prediction (parts, masks, maps) here')
     parser.add_argument('--with-maps', action='store_true',
                         help="also draw the model's maps in --show-dir")
+    parser.add_argument('--grad-cam', action='store_true',
+                        help='also draw a Grad-CAM map of the predicted age '
+                        'in --show-dir')
     parser.add_argument('--min-size', type=int, default=ImageChecks.min_size,
                         help='reject images whose shortest side is smaller')
     parser.add_argument(
@@ -95,7 +98,8 @@ def main(argv=None) -> int:
     rows = inferencer(args.inputs, batch_size=args.batch_size,
                       sex=_one_or_each(args.sex),
                       chrono_age=_one_or_each(args.chrono_age),
-                      show_dir=args.show_dir, with_maps=args.with_maps)
+                      show_dir=args.show_dir, with_maps=args.with_maps,
+                      grad_cam=args.grad_cam)
     for row in rows:
         if row['status'] == 'ok':
             text = f"{row['pred_age']:.1f} {row['unit']}"

@@ -99,7 +99,7 @@ class BoneAgeInferencer(BaseInferencer):
     """
 
     preprocess_kwargs = {'sex', 'chrono_age'}
-    forward_kwargs = {'with_maps'}
+    forward_kwargs = {'with_maps', 'grad_cam'}
     visualize_kwargs = {'show_dir'}
     postprocess_kwargs: set = set()
 
@@ -170,7 +170,10 @@ class BoneAgeInferencer(BaseInferencer):
                 it, whatever the number of inputs). Defaults to 8.
             **kwargs: ``sex`` (one for all or one per input record; DICOM
                 headers and CSV columns fill the rest), ``chrono_age`` (in
-                the model's unit; likewise), ``with_maps`` (draw the
+                the model's unit; likewise), ``grad_cam`` (True or the
+                arguments of :func:`~baa_mm.visualization.
+                regression_grad_cam`: add a Grad-CAM map of the predicted
+                age to each picture), ``with_maps`` (draw the
                 model's maps too), ``show_dir`` (write one picture per
                 ``ok`` image there).
 
@@ -275,7 +278,8 @@ class BoneAgeInferencer(BaseInferencer):
         raise NotImplementedError('BoneAgeInferencer reads its inputs in '
                                   '__call__; call the inferencer')
 
-    def forward(self, items: List[dict], with_maps: bool = False) -> None:
+    def forward(self, items: List[dict], with_maps: bool = False,
+                grad_cam: Union[bool, dict] = False) -> None:
         """Predict the items that passed (in place: ``item['sample']``).
 
         Inputs without sex are run as female and as male and get the mean
@@ -287,10 +291,10 @@ class BoneAgeInferencer(BaseInferencer):
         known = [it for it in ready if 'sex' in it['packed']['data_samples']]
         unknown = [it for it in ready if it not in known]
         if known:
-            self._run(known, with_maps, sex=None)
+            self._run(known, with_maps, grad_cam, sex=None)
         if unknown:
-            female = self._run(unknown, with_maps, sex=0)
-            male = self._run(unknown, with_maps, sex=1, store=False)
+            female = self._run(unknown, with_maps, grad_cam, sex=0)
+            male = self._run(unknown, False, False, sex=1, store=False)
             for it, f, m in zip(unknown, female, male):
                 fa, ma = float(f.pred_age), float(m.pred_age)
                 it['sample'].pred_age = torch.tensor((fa + ma) / 2.)
@@ -328,7 +332,8 @@ class BoneAgeInferencer(BaseInferencer):
             row['flags'] = '; '.join(filter(None, [
                 row['flags'], f'outside the training ages [{lo:g}, {hi:g}]']))
 
-    def _run(self, items: List[dict], with_maps: bool, sex: Optional[int],
+    def _run(self, items: List[dict], with_maps: bool,
+             grad_cam: Union[bool, dict], sex: Optional[int],
              store: bool = True) -> list:
         samples = [it['packed']['data_samples'] for it in items]
         if sex is not None:
@@ -336,7 +341,8 @@ class BoneAgeInferencer(BaseInferencer):
         data = self.collate_fn([dict(inputs=it['packed']['inputs'],
                                      data_samples=s)
                                 for it, s in zip(items, samples)])
-        out = predict_batch(self.model, data, with_maps=with_maps)
+        out = predict_batch(self.model, data, with_maps=with_maps,
+                            grad_cam=grad_cam)
         if store:
             refusals = self._refusals(data)
             for k, (it, sample) in enumerate(zip(items, out)):

@@ -202,3 +202,14 @@ def test_no_hand_is_refused_or_predicted_from_the_whole_image(clinic_folder):
         row['flags']
     with pytest.raises(ValueError, match='no_hand must be'):
         BoneAgeInferencer(cfg, device='cpu', no_hand='skip')
+
+
+def test_grad_cam_adds_a_panel(inferencer, clinic_folder, tmp_path):
+    hand = str(clinic_folder / 'hand0.png')
+    plain = inferencer(hand, sex='F', show_dir=str(tmp_path / 'a'))[0]
+    cam = inferencer(hand, sex='F', show_dir=str(tmp_path / 'b'),
+                     grad_cam=True, return_datasamples=True)[0]
+    assert 'grad_cam' in cam['data_sample'].pred_maps
+    a, b = cv2.imread(plain['vis_path']), cv2.imread(cam['vis_path'])
+    assert b.shape[1] == 2 * a.shape[1] and b.shape[0] == a.shape[0]
+    assert cam['pred_age'] == pytest.approx(plain['pred_age'], abs=0.02)
