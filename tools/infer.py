@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import os.path as osp
+import sys
 
 from baa_mm.apis import BoneAgeInferencer, ImageChecks, summarize_rows
 from baa_mm.apis.bone_age_inferencer import ROW_FIELDS
@@ -95,11 +96,15 @@ def main(argv=None) -> int:
         calibration=None if args.calibration == 'none' else
         args.calibration, no_hand=args.no_hand,
         show_progress=not args.no_progress)
-    rows = inferencer(args.inputs, batch_size=args.batch_size,
-                      sex=_one_or_each(args.sex),
-                      chrono_age=_one_or_each(args.chrono_age),
-                      show_dir=args.show_dir, with_maps=args.with_maps,
-                      grad_cam=args.grad_cam)
+    try:
+        rows = inferencer(args.inputs, batch_size=args.batch_size,
+                          sex=_one_or_each(args.sex),
+                          chrono_age=_one_or_each(args.chrono_age),
+                          show_dir=args.show_dir, with_maps=args.with_maps,
+                          grad_cam=args.grad_cam)
+    except ValueError as e:  # the inputs or their sex / age values
+        print(f'error: {e}', file=sys.stderr)
+        return 2
     for row in rows:
         if row['status'] == 'ok':
             text = f"{row['pred_age']:.1f} {row['unit']}"

@@ -178,8 +178,9 @@ class BoneAgeInferencer(BaseInferencer):
                 ``ok`` image there).
 
         Returns:
-            list[dict]: One row per input record, in order, with the keys
-            of :data:`ROW_FIELDS`.
+            list[dict]: One row per input record, in order, then one
+            ``rejected`` row per file a folder search passed over (no image
+            suffix), with the keys of :data:`ROW_FIELDS`.
         """
         if batch_size < 1:
             raise ValueError(f'batch_size must be at least 1, got '
@@ -187,7 +188,7 @@ class BoneAgeInferencer(BaseInferencer):
         pre_kw, fwd_kw, vis_kw, _ = self._dispatch_kwargs(**kwargs)
         collection = collect_inputs(inputs)
         records = apply_overrides(collection.inputs, **pre_kw)
-        rows = [self._ignored_row(path) for path in collection.ignored]
+        rows = []
         bar = ProgressBar(len(records), file=sys.stderr) \
             if self.show_progress and records else None
         for start in range(0, len(records), batch_size):
@@ -201,7 +202,7 @@ class BoneAgeInferencer(BaseInferencer):
                 bar.update(len(chunk))
         if bar is not None:
             sys.stderr.write('\n')
-        return rows
+        return rows + [self._ignored_row(p) for p in collection.ignored]
 
     def _ignored_row(self, path: str) -> dict:
         row = dict.fromkeys(ROW_FIELDS)

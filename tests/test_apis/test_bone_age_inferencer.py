@@ -2,6 +2,7 @@
 import csv
 import glob
 import json
+import os
 import os.path as osp
 
 import cv2
@@ -131,6 +132,14 @@ def test_infer_tool_writes_csv_and_json(phantom_root, clinic_folder,
               '--no-progress'])
     with open(out_json) as f:
         assert json.load(f)[0]['status'] == 'ok'
+    # 2 sex values for the 6 images of the folder: a message, exit code 2
+    import subprocess
+    proc = subprocess.run(
+        [PYTHON, 'tools/infer.py', BASELINE, ckpt, str(clinic_folder),
+         '--sex', 'F', 'M', '--no-progress'], cwd=REPO, capture_output=True,
+        text=True, env=dict(os.environ, PYTHONPATH=REPO))
+    assert proc.returncode == 2
+    assert 'error: 2 sex values for 6 inputs' in proc.stderr
 
 
 def test_calibration_refuses_and_gives_intervals(phantom_root, clinic_folder,
