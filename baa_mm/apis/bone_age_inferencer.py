@@ -320,8 +320,9 @@ class BoneAgeInferencer(BaseInferencer):
         calib, row = self.calibration, item['row']
         if item.get('refusal'):
             row.update(status='rejected', reason=(
-                f"{item['refusal']} (the thresholds refuse "
-                f'{calib.ood_rate:.0%} of the selection split)'))
+                f"{item['refusal']} (thresholds set to refuse at most "
+                f'{calib.ood_rate:.0%} of radiographs like the training '
+                'ones)'))
             item['sample'] = None
             return
         age = float(item['sample'].pred_age)

@@ -10,9 +10,10 @@ and prediction intervals, calibrated on the selection split.
   features (``model.embed``; models without one skip it) and of the
   network input itself at 16 x 16 (:func:`input_thumbnail`: the layout of
   a hand radiograph, for every model). An image is refused when either
-  distance is above its threshold, the (1 - ``ood_rate`` / k) quantile of
-  that distance on the selection split (k scores), so at most about
-  ``ood_rate`` of real radiographs like the training ones are refused;
+  distance is above its threshold, the ⌈(n + 1)(1 - ``ood_rate`` / k)⌉-th
+  smallest of that distance on the selection split (n images, k scores):
+  as for the intervals, an image exchangeable with the selection split is
+  refused with probability at most ``ood_rate``;
 - **intervals**: split conformal on the selection split's absolute errors:
   ``pred ± q`` with ``q`` the ⌈(n + 1)(1 - α)⌉-th smallest error, which
   covers a new exchangeable image with probability ≥ 1 - α;
@@ -31,7 +32,7 @@ import torch.nn.functional as F
 
 __all__ = [
     'InferenceCalibration', 'fit_gaussian', 'mahalanobis',
-    'conformal_halfwidth', 'input_thumbnail', 'GaussianScore'
+    'conformal_quantile', 'input_thumbnail', 'GaussianScore'
 ]
 
 
@@ -67,23 +68,25 @@ def mahalanobis(feats: np.ndarray, mean: np.ndarray,
                                         diff), 0))
 
 
-def conformal_halfwidth(residuals: np.ndarray, coverage: float) -> float:
-    """Split-conformal half-width for a nominal ``coverage``.
+def conformal_quantile(values: np.ndarray, coverage: float) -> float:
+    """Split-conformal quantile: the interval half-width for absolute
+    errors, the refusal threshold for distances.
 
     Args:
-        residuals (np.ndarray): (N,) absolute errors on a calibration set
-            not used for training.
-        coverage (float): Nominal coverage 1 - α in (0, 1).
+        values (np.ndarray): (N,) absolute errors (signs are dropped) or
+            distances on a calibration set not used for training.
+        coverage (float): The level 1 - α in (0, 1).
 
     Returns:
-        float: The ⌈(N + 1) · coverage⌉-th smallest residual (inf when the
-        set is too small for that coverage).
+        float: The ⌈(N + 1) · coverage⌉-th smallest value (inf when the
+        set is too small for that level): a new exchangeable value is at
+        most it with probability >= coverage.
     """
     if not 0 < coverage < 1:
         raise ValueError(f'coverage must be in (0, 1), got {coverage}')
-    res = np.sort(np.abs(np.asarray(residuals, np.float64)))
+    res = np.sort(np.abs(np.asarray(values, np.float64)))
     if res.ndim != 1 or len(res) == 0:
-        raise ValueError('need a non-empty (N,) array of residuals')
+        raise ValueError('need a non-empty (N,) array of values')
     k = math.ceil((len(res) + 1) * coverage)
     return float(res[k - 1]) if k <= len(res) else math.inf
 

@@ -6,26 +6,26 @@ import pytest
 import torch
 
 from baa_mm.apis.calibration import (GaussianScore, InferenceCalibration,
-                                     conformal_halfwidth, fit_gaussian,
+                                     conformal_quantile, fit_gaussian,
                                      input_thumbnail, mahalanobis)
 
 
-def test_conformal_halfwidth_is_the_finite_sample_quantile():
+def test_conformal_quantile_is_the_finite_sample_quantile():
     res = np.arange(1., 11.)  # 1..10
     # ceil(11 * 0.5) = 6th smallest
-    assert conformal_halfwidth(res, 0.5) == 6.
-    assert conformal_halfwidth(-res, 0.5) == 6.  # absolute errors
-    assert conformal_halfwidth(res, 0.9) == 10.  # ceil(9.9) = 10
-    assert math.isinf(conformal_halfwidth(res, 0.95))  # ceil(10.45) = 11
+    assert conformal_quantile(res, 0.5) == 6.
+    assert conformal_quantile(-res, 0.5) == 6.  # absolute errors
+    assert conformal_quantile(res, 0.9) == 10.  # ceil(9.9) = 10
+    assert math.isinf(conformal_quantile(res, 0.95))  # ceil(10.45) = 11
     with pytest.raises(ValueError, match='coverage'):
-        conformal_halfwidth(res, 1.)
+        conformal_quantile(res, 1.)
     with pytest.raises(ValueError, match='non-empty'):
-        conformal_halfwidth(np.array([]), 0.5)
+        conformal_quantile(np.array([]), 0.5)
 
 
 def test_conformal_interval_covers_new_draws():
     rng = np.random.default_rng(0)
-    q = conformal_halfwidth(rng.normal(0, 10, 2000), 0.9)
+    q = conformal_quantile(rng.normal(0, 10, 2000), 0.9)
     new = rng.normal(0, 10, 20000)
     assert abs((np.abs(new) <= q).mean() - 0.9) < 0.01
 

@@ -4,8 +4,10 @@ interval half-width and label range, on the config's selection split.
 Features of ``--fit-images`` training images (test pipeline, no
 augmentation) give the feature distribution; the selection split
 (``val_dataloader``: a holdout carved from the training data, never the
-reported split) gives the OOD threshold (its ``1 - --ood-rate`` quantile)
-and the split-conformal half-width for ``--coverage``. The result,
+reported split) gives the OOD thresholds (each distance's
+⌈(n + 1)(1 - --ood-rate / k)⌉-th smallest value, k distances: a
+selection-like image is refused with probability at most --ood-rate) and
+the split-conformal half-width for ``--coverage``. The result,
 ``<checkpoint stem>_calibration.npz``, is picked up by
 :class:`baa_mm.apis.BoneAgeInferencer` and ``tools/infer.py``.
 
@@ -27,7 +29,7 @@ from torch.utils.data import DataLoader
 from baa_mm.apis import init_estimator
 from baa_mm.apis.bone_age_inferencer import model_age_unit
 from baa_mm.apis.calibration import (GaussianScore, InferenceCalibration,
-                                     conformal_halfwidth)
+                                     conformal_quantile)
 from baa_mm.apis.inference import describe_batch, predict_batch
 from baa_mm.registry import DATASETS
 from baa_mm.utils import apply_data_root
@@ -101,16 +103,17 @@ def main(argv=None) -> InferenceCalibration:
     for name, train in fit_desc.items():
         score = GaussianScore.fit(train)
         dists = score(sel_desc[name])
-        score.threshold = float(
-            np.quantile(dists, 1 - args.ood_rate / len(fit_desc)))
+        # the conformal rank: P(a new selection-like image is refused
+        # by this score) <= ood_rate / k
+        score.threshold = conformal_quantile(
+            dists, 1 - args.ood_rate / len(fit_desc))
         scores[name] = score
         info[f'{name}_median_distance'] = dict(
             fit=float(np.median(score(train))),
             selection=float(np.median(dists)))
     calib = InferenceCalibration(
         scores=scores, ood_rate=args.ood_rate, coverage=args.coverage,
-        halfwidth=conformal_halfwidth(np.abs(sel_pred - sel_gt),
-                                      args.coverage),
+        halfwidth=conformal_quantile(sel_pred - sel_gt, args.coverage),
         label_range=(float(min(ages)), float(max(ages))),
         unit=model_age_unit(cfg))
     _, reasons = calib.refusal(sel_desc)
