@@ -17,8 +17,8 @@ import os
 import os.path as osp
 import sys
 
-from baa_mm.apis import BoneAgeInferencer, ImageChecks, summarize_rows
-from baa_mm.apis.bone_age_inferencer import ROW_FIELDS
+from baa_mm.apis import (ROW_FIELDS, BoneAgeInferencer, ImageChecks,
+                         summarize_rows)
 
 
 def parse_args(argv=None):

@@ -1,13 +1,14 @@
-from .bone_age_inferencer import BoneAgeInferencer, summarize_rows
+from .bone_age_inferencer import BoneAgeInferencer
 from .image_checks import ImageChecks, check_image
 from .inference import inference_bone_age, init_estimator, predict_batch
 from .inputs import InferenceInput, collect_inputs
 from .localization import (localize_chain, localize_dataset, localize_images,
                            region_of)
+from .result_rows import ROW_FIELDS, summarize_rows
 
 __all__ = [
-    'BoneAgeInferencer', 'summarize_rows', 'ImageChecks', 'check_image',
-    'InferenceInput', 'collect_inputs', 'inference_bone_age',
+    'BoneAgeInferencer', 'ROW_FIELDS', 'summarize_rows', 'ImageChecks',
+    'check_image', 'InferenceInput', 'collect_inputs', 'inference_bone_age',
     'init_estimator', 'predict_batch', 'localize_dataset', 'localize_images',
     'localize_chain', 'region_of'
 ]

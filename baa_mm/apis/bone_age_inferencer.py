@@ -12,15 +12,15 @@
       ▼
     rows (one per input, always) ─► picture per image (``show_dir``)
 
-Every input gives one row (see :data:`ROW_FIELDS`): ``status`` is ``ok``,
-``rejected`` (the image cannot be assessed; ``reason`` says why) or
+Every input gives one row (see :mod:`baa_mm.apis.result_rows`): ``status``
+is ``ok``, ``rejected`` (the image cannot be assessed; ``reason`` says why) or
 ``error`` (it could not be read or run). Memory stays bounded: images are
 read, run and drawn one chunk at a time.
 """
 import os
 import os.path as osp
 import sys
-from typing import Dict, List, Optional, Sequence, Union
+from typing import List, Optional, Union
 
 import cv2
 import numpy as np
@@ -30,23 +30,17 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.infer import BaseInferencer
 from mmengine.utils import ProgressBar
 
-from baa_mm.datasets.dicom_meta import read_dicom_meta
 from baa_mm.datasets.image_io import is_dicom, to_unit_range
 from baa_mm.registry import DATASETS, TRANSFORMS, VISUALIZERS
 from .image_checks import ImageChecks, check_image
 from .calibration import InferenceCalibration
 from .inference import describe_batch, init_estimator, predict_batch
-from .inputs import InferenceInput, apply_overrides, collect_inputs
+from .inputs import (InferenceInput, apply_overrides, collect_inputs,
+                     fill_from_dicom)
+from .result_rows import new_row
 
-__all__ = [
-    'BoneAgeInferencer', 'ROW_FIELDS', 'summarize_rows', 'model_age_unit'
-]
+__all__ = ['BoneAgeInferencer', 'model_age_unit']
 
-#: The columns of a result row, in order.
-ROW_FIELDS = ('path', 'status', 'reason', 'sex', 'sex_source', 'pred_age',
-              'lower', 'upper', 'unit', 'chrono_age', 'age_source',
-              'ba_minus_ca', 'ood_features', 'ood_input', 'flags',
-              'vis_path')
 
 _ANNOTATION_TRANSFORMS = ('LoadHandInstances', 'LoadAnnotations')
 #: Longest side of the pictures ``show_dir`` gets, in pixels.
@@ -180,7 +174,8 @@ class BoneAgeInferencer(BaseInferencer):
         Returns:
             list[dict]: One row per input record, in order, then one
             ``rejected`` row per file a folder search passed over (no image
-            suffix), with the keys of :data:`ROW_FIELDS`.
+            suffix), with the keys of
+            :data:`~baa_mm.apis.result_rows.ROW_FIELDS`.
         """
         if batch_size < 1:
             raise ValueError(f'batch_size must be at least 1, got '
@@ -205,9 +200,8 @@ class BoneAgeInferencer(BaseInferencer):
         return rows + [self._ignored_row(p) for p in collection.ignored]
 
     def _ignored_row(self, path: str) -> dict:
-        row = dict.fromkeys(ROW_FIELDS)
-        row.update(path=path, status='rejected', unit=self.unit,
-                   reason=f'not an image file (suffix '
+        row = new_row(path, self.unit)
+        row.update(status='rejected', reason=f'not an image file (suffix '
                    f'{osp.splitext(path)[1]!r}); not read')
         return row
 
@@ -219,8 +213,7 @@ class BoneAgeInferencer(BaseInferencer):
             output, or None when the row is already final) and ``image``
             (the loaded image when ``keep_image``, for the picture).
         """
-        row = dict.fromkeys(ROW_FIELDS)
-        row.update(path=rec.source, unit=self.unit)
+        row = new_row(rec.source, self.unit)
         item = dict(row=row, packed=None, image=None)
         flags: List[str] = []
         try:
@@ -230,7 +223,7 @@ class BoneAgeInferencer(BaseInferencer):
                 with open(rec.source, 'rb') as f:
                     head = f.read(132)
                 if is_dicom(head):
-                    self._fill_from_dicom(rec, flags)
+                    flags += fill_from_dicom(rec, self.unit)
                 results = self.loader(dict(img_path=rec.source))
             else:
                 img = to_unit_range(np.asarray(rec.array), rec.source)
@@ -259,20 +252,6 @@ class BoneAgeInferencer(BaseInferencer):
             row.update(status='error',
                        reason=f'pipeline: {type(e).__name__}: {e}')
         return item
-
-    def _fill_from_dicom(self, rec: InferenceInput, flags: List[str]) -> None:
-        try:
-            meta = read_dicom_meta(rec.source)
-        except Exception as e:  # the pixels may still decode
-            flags.append(f'dicom header unreadable: {e}')
-            return
-        flags.extend(f'dicom: {w}' for w in meta.warnings)
-        if rec.sex is None and meta.sex is not None:
-            rec.sex, rec.sex_source = meta.sex, f'dicom {meta.sex_source}'
-        if rec.chrono_age is None and meta.chrono_age_months is not None:
-            months = meta.chrono_age_months
-            rec.chrono_age = months / 12. if self.unit == 'years' else months
-            rec.age_source = f'dicom {meta.age_source}'
 
     def preprocess(self, inputs, batch_size: int = 1, **kwargs):
         """Not used: :meth:`__call__` reads inputs chunk by chunk."""
@@ -408,11 +387,3 @@ class BoneAgeInferencer(BaseInferencer):
                 row['data_sample'] = sample
             rows.append(row)
         return rows
-
-
-def summarize_rows(rows: Sequence[Dict]) -> Dict[str, int]:
-    """Count rows per status: ``{'ok': n, 'rejected': n, 'error': n}``."""
-    counts = dict(ok=0, rejected=0, error=0)
-    for row in rows:
-        counts[row['status']] = counts.get(row['status'], 0) + 1
-    return counts

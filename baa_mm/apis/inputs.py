@@ -28,11 +28,12 @@ from typing import List, Optional, Sequence, Union
 
 import numpy as np
 
+from baa_mm.datasets.dicom_meta import read_dicom_meta
 from baa_mm.datasets.label_file import parse_sex
 
 __all__ = [
     'IMAGE_SUFFIXES', 'InferenceInput', 'InputCollection', 'collect_inputs',
-    'apply_overrides'
+    'apply_overrides', 'fill_from_dicom'
 ]
 
 #: Suffixes a folder search takes as images (lower case); files without a
@@ -106,6 +107,16 @@ def _search_folder(folder: str, out: InputCollection) -> None:
                 out.ignored.append(path)
 
 
+def _sex_or_raise(value, what: str, where: str = '') -> int:
+    """1 / 0 from a sex value, or ``ValueError('{what} {value!r}{where};
+    use ...')``."""
+    sex = parse_sex(value)
+    if sex is None:
+        raise ValueError(f'{what} {value!r}{where}; use M/F, male/female or '
+                         '1/0')
+    return sex
+
+
 def _column(fields: Sequence[str], names: Sequence[str]) -> Optional[str]:
     lowered = {f.strip().lower(): f for f in fields if f}
     for name in names:
@@ -148,11 +159,8 @@ def read_input_csv(path: str) -> List[InferenceInput]:
                                  osp.join(base, img))
             sex_text = (row.get(sex_col) or '').strip() if sex_col else ''
             if sex_text:
-                rec.sex = parse_sex(sex_text)
-                if rec.sex is None:
-                    raise ValueError(f'{where}: unknown {sex_col!r} value '
-                                     f'{sex_text!r}; use M/F, male/female '
-                                     'or 1/0')
+                rec.sex = _sex_or_raise(sex_text,
+                                        f'{where}: unknown {sex_col!r} value')
                 rec.sex_source = 'csv'
             age_text = (row.get(age_col) or '').strip() if age_col else ''
             if age_text:
@@ -242,13 +250,36 @@ def apply_overrides(records: List[InferenceInput], sex=None,
             if val is None:
                 continue
             if name == 'sex':
-                rec.sex = parse_sex(val)
-                if rec.sex is None:
-                    raise ValueError(f'unknown sex {val!r} for '
-                                     f'{rec.source}; use M/F, '
-                                     'male/female or 1/0')
+                rec.sex = _sex_or_raise(val, 'unknown sex',
+                                        f' for {rec.source}')
                 rec.sex_source = 'argument'
             else:
                 rec.chrono_age = float(val)
                 rec.age_source = 'argument'
     return records
+
+
+def fill_from_dicom(rec: InferenceInput, unit: str = 'months') -> List[str]:
+    """Fill a DICOM record's missing sex / age from its header (in place).
+
+    Args:
+        rec (InferenceInput): A record whose file is DICOM; values it has
+            (from arguments or a CSV) are kept.
+        unit (str): The model's unit ('months' or 'years').
+
+    Returns:
+        list[str]: Flags for the row (malformed or conflicting tags; an
+        unreadable header), never an exception: the pixels may still
+        decode.
+    """
+    try:
+        meta = read_dicom_meta(rec.source)
+    except Exception as e:
+        return [f'dicom header unreadable: {e}']
+    if rec.sex is None and meta.sex is not None:
+        rec.sex, rec.sex_source = meta.sex, f'dicom {meta.sex_source}'
+    if rec.chrono_age is None and meta.chrono_age_months is not None:
+        months = meta.chrono_age_months
+        rec.chrono_age = months / 12. if unit == 'years' else months
+        rec.age_source = f'dicom {meta.age_source}'
+    return [f'dicom: {w}' for w in meta.warnings]
