@@ -34,22 +34,18 @@ from baa_mm.datasets.image_io import is_dicom, to_unit_range
 from baa_mm.registry import DATASETS, TRANSFORMS, VISUALIZERS
 from .image_checks import ImageChecks, check_image
 from .calibration import InferenceCalibration
-from .inference import describe_batch, init_estimator, predict_batch
+from .inference import (describe_batch, init_estimator, predict_batch,
+                        test_pipeline_steps, transform_name)
 from .inputs import (InferenceInput, apply_overrides, collect_inputs,
                      fill_from_dicom)
-from .result_rows import new_row
+from .result_rows import add_flag, new_row
 
 __all__ = ['BoneAgeInferencer', 'model_age_unit']
 
 
-_ANNOTATION_TRANSFORMS = ('LoadHandInstances', 'LoadAnnotations')
 #: Longest side of the pictures ``show_dir`` gets, in pixels.
 VIS_SIZE = 512
 _SEX_NAMES = {0: 'F', 1: 'M'}
-
-
-def _transform_name(step: dict) -> str:
-    return step['type'].split('.')[-1]
 
 
 def model_age_unit(cfg: Config) -> str:
@@ -131,13 +127,12 @@ class BoneAgeInferencer(BaseInferencer):
 
     def _init_pipeline(self, cfg: Config) -> Compose:
         """The test pipeline after loading (inputs arrive decoded)."""
-        steps = [dict(t) for t in cfg.test_dataloader.dataset.pipeline
-                 if _transform_name(t) not in _ANNOTATION_TRANSFORMS]
-        loaders = [t for t in steps if _transform_name(t) == 'LoadRadiograph']
+        steps = test_pipeline_steps(cfg)
+        loaders = [t for t in steps if transform_name(t) == 'LoadRadiograph']
         self.loader = TRANSFORMS.build(loaders[0] if loaders else
                                        dict(type='LoadRadiograph'))
         return Compose([TRANSFORMS.build(t) for t in steps
-                        if _transform_name(t) != 'LoadRadiograph'])
+                        if transform_name(t) != 'LoadRadiograph'])
 
     def _init_collate(self, cfg: Config):
         return pseudo_collate
@@ -279,10 +274,8 @@ class BoneAgeInferencer(BaseInferencer):
                 fa, ma = float(f.pred_age), float(m.pred_age)
                 it['sample'].pred_age = torch.tensor((fa + ma) / 2.)
                 if abs(fa - ma) > 1e-3:
-                    it['row']['flags'] = '; '.join(filter(None, [
-                        it['row']['flags'],
-                        f'sex unknown: mean of F ({fa:.1f}) and M '
-                        f'({ma:.1f})']))
+                    add_flag(it['row'], f'sex unknown: mean of F '
+                             f'({fa:.1f}) and M ({ma:.1f})')
         for it in ready:
             if self.no_hand == 'reject' and \
                     it['sample'].metainfo.get('fallback') == 'no hand':
@@ -310,8 +303,7 @@ class BoneAgeInferencer(BaseInferencer):
         item['sample'].set_metainfo(dict(pred_interval=(lower, upper)))
         lo, hi = calib.label_range
         if not lo <= age <= hi:
-            row['flags'] = '; '.join(filter(None, [
-                row['flags'], f'outside the training ages [{lo:g}, {hi:g}]']))
+            add_flag(row, f'outside the training ages [{lo:g}, {hi:g}]')
 
     def _run(self, items: List[dict], with_maps: bool,
              grad_cam: Union[bool, dict], sex: Optional[int],
@@ -374,13 +366,11 @@ class BoneAgeInferencer(BaseInferencer):
                 age = float(sample.pred_age)
                 row.update(status='ok', pred_age=round(age, 2))
                 if 'fallback' in sample.metainfo:
-                    row['flags'] = '; '.join(filter(None, [
-                        row['flags'], f'{sample.metainfo["fallback"]}: '
-                        'whole image used']))
+                    add_flag(row, f'{sample.metainfo["fallback"]}: whole '
+                             'image used')
                 elif 'pred_hand' in sample:
-                    row['flags'] = '; '.join(filter(None, [
-                        row['flags'], 'hand score '
-                        f'{float(sample.pred_hand.scores[0]):.2f}']))
+                    add_flag(row, 'hand score '
+                             f'{float(sample.pred_hand.scores[0]):.2f}')
                 if row['chrono_age'] is not None:
                     row['ba_minus_ca'] = round(age - row['chrono_age'], 2)
             if return_datasamples:

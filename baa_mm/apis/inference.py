@@ -20,7 +20,7 @@ from .calibration import input_thumbnail
 
 __all__ = [
     'init_estimator', 'inference_bone_age', 'predict_batch',
-    'describe_batch'
+    'describe_batch', 'test_pipeline_steps', 'transform_name'
 ]
 
 #: Transforms that need annotations; dropped from the test pipeline.
@@ -57,13 +57,23 @@ def init_estimator(config: Union[str, Config],
     return model.to(device).eval()
 
 
+def transform_name(step: dict) -> str:
+    """A pipeline step's type without its scope (``'mmdet.Resize'`` →
+    ``'Resize'``)."""
+    return step['type'].split('.')[-1]
+
+
+def test_pipeline_steps(cfg: Config) -> List[dict]:
+    """The config's test pipeline without its annotation-loading steps
+    (inference has no labels)."""
+    return [dict(t) for t in cfg.test_dataloader.dataset.pipeline
+            if transform_name(t) not in _ANNOTATION_TRANSFORMS]
+
+
 def _test_pipeline(cfg: Config, from_array: bool) -> Compose:
-    pipeline = cfg.test_dataloader.dataset.pipeline
-    steps = [dict(t) for t in pipeline
-             if t['type'].split('.')[-1] not in _ANNOTATION_TRANSFORMS]
+    steps = test_pipeline_steps(cfg)
     if from_array:
-        steps = [t for t in steps
-                 if t['type'].split('.')[-1] != 'LoadRadiograph']
+        steps = [t for t in steps if transform_name(t) != 'LoadRadiograph']
     return Compose([TRANSFORMS.build(t) for t in steps])
 
 

@@ -1,7 +1,7 @@
 """The result rows of :class:`~baa_mm.apis.BoneAgeInferencer`."""
 from typing import Dict, Sequence
 
-__all__ = ['ROW_FIELDS', 'new_row', 'summarize_rows']
+__all__ = ['ROW_FIELDS', 'new_row', 'add_flag', 'summarize_rows']
 
 #: The columns of a result row, in order.
 ROW_FIELDS = ('path', 'status', 'reason', 'sex', 'sex_source', 'pred_age',
@@ -15,6 +15,11 @@ def new_row(path: str, unit: str) -> dict:
     row = dict.fromkeys(ROW_FIELDS)
     row.update(path=path, unit=unit)
     return row
+
+
+def add_flag(row: dict, flag: str) -> None:
+    """Append a flag to ``row['flags']`` ('; '-separated; in place)."""
+    row['flags'] = '; '.join(filter(None, [row['flags'], flag]))
 
 
 def summarize_rows(rows: Sequence[Dict]) -> Dict[str, int]:
