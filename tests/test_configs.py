@@ -364,3 +364,28 @@ def test_resize_check_sees_bilinear():
             dict(type='RandomChoice', transforms=[[dict(type='Resize')]])])
     ])))
     assert [t['type'] for t in found] == ['RandomChoice', 'Resize']
+
+
+#: rsna100 configs whose test images are not read by LoadRadiograph (the
+#: mmdet segmenter reads its thumbnails with mmdet's loader and boxes).
+NO_SOURCE_GRID = ('hand_seg/mask-rcnn_r18_fpn_1xb8-4e_rsna100-pseudo-128px.py',)
+RSNA100_CONFIGS = [
+    p for p in ALL_CONFIGS if 'rsna100' in osp.basename(p)
+    and osp.relpath(p, osp.join(REPO, 'configs')) not in NO_SOURCE_GRID]
+
+
+@pytest.mark.parametrize('path', RSNA100_CONFIGS,
+                         ids=[osp.relpath(p, REPO) for p in RSNA100_CONFIGS])
+def test_rsna100_configs_bring_large_images_onto_the_thumbnail_grid(path):
+    """A model trained on rsna100's point-sampled 100 px thumbnails sees a
+    full-size original the way it saw the thumbnails: SourceGrid right
+    after loading, in the test pipeline (see SourceGrid's docstring)."""
+    cfg = Config.fromfile(path)
+    test = cfg.test_dataloader
+    assert 'rsna100' in test['dataset']['data_root']
+    steps = [str(t['type']).split('.')[-1]
+             for t in test['dataset']['pipeline']]
+    assert steps[:2] == ['LoadRadiograph', 'SourceGrid'], steps
+    grid = test['dataset']['pipeline'][1]
+    assert tuple(grid['size']) == (100, 100)
+    assert grid.get('interpolation', 'nearest-exact') == 'nearest-exact'

@@ -7,12 +7,16 @@ img_size = 96
 regions = ('H', 'R1', 'E')
 pipeline = [
     dict(type='LoadRadiograph'),
+    # the thumbnails' grid (see ../_base_/datasets/rsna100_bone-age_128px.py)
+    dict(type='SourceGrid', size=(100, 100), interpolation='nearest-exact'),
     dict(type='StackRegions', regions=regions, size=img_size),
     dict(type='PackBoneAgeInputs'),
 ]
 # the erased image's noise: fresh in training, fixed per image in evaluation
 test_pipeline = [
     dict(type='LoadRadiograph'),
+    # the thumbnails' grid (see ../_base_/datasets/rsna100_bone-age_128px.py)
+    dict(type='SourceGrid', size=(100, 100), interpolation='nearest-exact'),
     dict(type='StackRegions', regions=regions, size=img_size, noise_seed=0),
     dict(type='PackBoneAgeInputs'),
 ]

@@ -6,6 +6,8 @@ img_size = 96
 regions = ('R2',)
 pipeline = [
     dict(type='LoadRadiograph'),
+    # the thumbnails' grid (see ../_base_/datasets/rsna100_bone-age_128px.py)
+    dict(type='SourceGrid', size=(100, 100), interpolation='nearest-exact'),
     dict(type='StackRegions', regions=regions, size=img_size),
     dict(type='PackBoneAgeInputs'),
 ]

@@ -8,6 +8,8 @@ data_root = 'data/rsna100'
 img_size = 96
 train_pipeline = [
     dict(type='LoadRadiograph'),
+    # the thumbnails' grid (see ../_base_/datasets/rsna100_bone-age_128px.py)
+    dict(type='SourceGrid', size=(100, 100), interpolation='nearest-exact'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomAffine', max_rotate=15., scale=(0.9, 1.1),
          max_shift=0.05),
@@ -17,6 +19,8 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
+    # the thumbnails' grid (see ../_base_/datasets/rsna100_bone-age_128px.py)
+    dict(type='SourceGrid', size=(100, 100), interpolation='nearest-exact'),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
          interpolation='area'),
     dict(type='PackBoneAgeInputs'),

@@ -13,6 +13,7 @@ _base_ = ['./baseline-ema_r18_1xb64-40e_rsna100-128px.py']
 img_size = 128
 train_pipeline = [
     dict(type='LoadRadiograph'),
+    {{_base_.source_grid}},
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
          interpolation='area'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),

@@ -12,6 +12,7 @@ _base_ = ['./baseline-ema_r18_1xb64-40e_rsna100-128px.py']
 img_size = 128
 train_pipeline = [
     dict(type='LoadRadiograph'),
+    {{_base_.source_grid}},
     dict(type='RandomResample', scale_range=(0.4, 1.0),
          down=('nearest', 'area', 'bilinear'), up=('bilinear', 'bicubic'),
          prob=0.5),

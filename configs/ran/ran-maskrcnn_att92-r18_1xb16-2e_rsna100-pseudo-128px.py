@@ -21,6 +21,8 @@ model = dict(
 # ...); the val images have no hand masks: bone age only
 test_pipeline = [
     dict(type='LoadRadiograph'),
+    # the thumbnails' grid (see ../_base_/datasets/rsna100_bone-age_128px.py)
+    dict(type='SourceGrid', size=(100, 100), interpolation='nearest-exact'),
     dict(_scope_='mmdet', type='Resize', scale=(128, 128), keep_ratio=False,
          interpolation='area'),
     dict(type='PackBoneAgeInputs'),

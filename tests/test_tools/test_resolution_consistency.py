@@ -158,3 +158,38 @@ def test_set_interpolation_reaches_nested_resizes():
     assert 'interpolation' not in pipeline[0]
     with pytest.raises(SystemExit, match='StackRegions interpolates with'):
         tool.set_interpolation(pipeline, 'bicubic')
+
+
+def test_source_grid_gives_the_thumbnail_age(checkpoint, image_dirs,
+                                            tmp_path, capsys):
+    """Thumbnails made by centre point sampling (as rsna100's): with the
+    config's SourceGrid step the original reaches the model as its
+    thumbnail, so both get the same age; without the step they differ."""
+    full = image_dirs['full']
+    thumbs = str(tmp_path / 'thumbs')
+    os.makedirs(thumbs)
+    for name in os.listdir(full):
+        img = cv2.imread(osp.join(full, name), cv2.IMREAD_UNCHANGED)
+        cv2.imwrite(osp.join(thumbs, name),
+                    cv2.resize(img, (100, 100),
+                               interpolation=cv2.INTER_NEAREST_EXACT))
+    config = str(tmp_path / 'grid.py')
+    with open(config, 'w') as f:
+        f.write(f"""_base_ = [{SMOKE!r}]
+test_dataloader = dict(dataset=dict(pipeline=[
+    dict(type='LoadRadiograph'),
+    dict(type='SourceGrid', size=(100, 100)),
+    dict(type='Resize', scale=(64, 64), keep_ratio=False,
+         interpolation='area'),
+    dict(type='PackBoneAgeInputs')]))
+""")
+    args = [config, checkpoint, '--full-dir', full, '--thumb-dir', thumbs,
+            '--labels', image_dirs['labels']]
+    res = tool.main(args)
+    assert res['config']['n'] == 3
+    assert res['config']['max'] < 1e-3
+    res = tool.main(args + ['--drop-source-grid'])
+    assert res['config']['max'] > 0.1
+    with pytest.raises(SystemExit, match='no SourceGrid step'):
+        tool.main([SMOKE, checkpoint, '--full-dir', full, '--thumb-dir',
+                   thumbs, '--drop-source-grid'])

@@ -12,7 +12,9 @@ pred(thumbnail)|``; ``--out`` writes one row per image and setting.
 pipeline (mmcv/mmdet ``Resize``, ``RandomResize``, ``StackRegions``); give
 several values to compare them in one run (the model is loaded once), e.g.
 mmcv's default ``bilinear`` (aliases when it shrinks a 2,000 px radiograph)
-against ``area``.
+against ``area``. The interpolation of a ``SourceGrid`` step (which brings
+a large image onto the grid of the training thumbnails first) is left as it
+is; ``--drop-source-grid`` removes that step, to measure without it.
 
 Example:
     python tools/analysis_tools/resolution_consistency.py \\
@@ -66,6 +68,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help='override the resize interpolation of the test '
                         'pipeline; several values: one run each '
                         '(default: the config as it is)')
+    parser.add_argument('--drop-source-grid', action='store_true',
+                        help='remove the SourceGrid steps of the test '
+                        'pipeline (the full-size image then reaches the '
+                        "model's own resize directly)")
     parser.add_argument('--out', help='write the per-image rows here (CSV)')
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument('--device', default='cpu')
@@ -175,6 +181,20 @@ def set_interpolation(pipeline: List[dict], interpolation: str) -> int:
     return changed
 
 
+def drop_source_grid(pipeline: List[dict]) -> List[dict]:
+    """The top-level steps of ``pipeline`` without ``SourceGrid``.
+
+    Raises:
+        SystemExit: The pipeline has no ``SourceGrid`` step.
+    """
+    kept = [t for t in pipeline
+            if str(t['type']).split('.')[-1] != 'SourceGrid']
+    if len(kept) == len(pipeline):
+        raise SystemExit('error: --drop-source-grid: the test pipeline has '
+                         'no SourceGrid step')
+    return kept
+
+
 def read_labels(path: str, ids: Sequence[str]) -> Dict[str, tuple]:
     """``{id: (sex, age)}`` of ``ids`` from a label table.
 
@@ -233,6 +253,8 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, dict]:
     model = init_estimator(args.config, args.checkpoint, args.device)
     base_pipeline = copy.deepcopy(
         list(model.cfg.test_dataloader.dataset.pipeline))
+    if args.drop_source_grid:
+        base_pipeline = drop_source_grid(base_pipeline)
     results, rows = {}, []
     for mode in args.interpolation or ['config']:
         pipeline = copy.deepcopy(base_pipeline)

@@ -7,6 +7,7 @@ from .hand_crop import CropToHand, rasterize_polygons
 from .hand_instances import LoadHandInstances
 from .intensity import HistogramNormalize, equalize_hist_float
 from .loading import LoadRadiograph
+from .source_grid import SourceGrid
 from .regions import EraseRegion, StackRegions, region_box
 
 __all__ = [
@@ -14,5 +15,5 @@ __all__ = [
     'rasterize_polygons', 'HistogramNormalize', 'equalize_hist_float',
     'StoreFullResImage', 'LoadHandInstances', 'EraseRegion', 'StackRegions',
     'region_box', 'CropBodyPart', 'shift_clip_box', 'RandomGammaContrast',
-    'RandomResample', 'gamma_contrast'
+    'RandomResample', 'gamma_contrast', 'SourceGrid'
 ]

@@ -4,6 +4,7 @@ _base_ = ['./rsna100_bone-age_128px.py']
 img_size = 64
 train_pipeline = [
     dict(type='LoadRadiograph'),
+    {{_base_.source_grid}},
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomAffine', max_rotate=15., scale=(0.9, 1.1),
          max_shift=0.05),
@@ -14,6 +15,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadRadiograph'),
+    {{_base_.source_grid}},
     dict(type='StoreFullResImage'),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
          interpolation='area'),

@@ -6,14 +6,29 @@
 _base_ = ['./phantom_bone-age_128px.py']
 data_root = 'data/rsna100'
 img_size = 128
+# The thumbnails are the RSNA originals squashed to 100 x 100 by centre
+# point sampling (PIL NEAREST; SourceGrid's docstring has the measurement).
+# A larger image (a full-size original, a DICOM) is first brought onto that
+# grid the same way, so that a model trained here gives it the age it gives
+# its thumbnail; the thumbnails pass unchanged.
+source_grid = dict(type='SourceGrid', size=(100, 100),
+                   interpolation='nearest-exact')
 
 train_pipeline = [
     dict(type='LoadRadiograph'),
+    source_grid,
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
          interpolation='area'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomAffine', max_rotate=15., scale=(0.9, 1.1),
          max_shift=0.05),
+    dict(type='PackBoneAgeInputs'),
+]
+test_pipeline = [
+    dict(type='LoadRadiograph'),
+    source_grid,
+    dict(type='Resize', scale=(img_size, img_size), keep_ratio=False,
+         interpolation='area'),
     dict(type='PackBoneAgeInputs'),
 ]
 
@@ -30,10 +45,10 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=64,
     dataset=dict(data_root=data_root, ann_file='train.csv',
-                 data_prefix=dict(img_path='train'),
+                 data_prefix=dict(img_path='train'), pipeline=test_pipeline,
                  id_subset=dict(**selection, part='holdout')))
 test_dataloader = dict(
     batch_size=64,
     dataset=dict(
         data_root=data_root, ann_file='val.csv',
-        data_prefix=dict(img_path='val')))
+        data_prefix=dict(img_path='val'), pipeline=test_pipeline))
