@@ -22,10 +22,17 @@ CONFIGS = sorted(
     if '_base_' not in p)
 
 
+def _loaders(cfg) -> list:
+    """The dataloader keys a config sets (a fixed-schedule config trained
+    on every training row has no ``val_dataloader``)."""
+    return [k for k in ('train_dataloader', 'val_dataloader',
+                        'test_dataloader') if cfg.get(k) is not None]
+
+
 def _has_ann_files(cfg, root):
     """The label/annotation files the config's datasets name exist under
     ``root`` (pseudo hand masks are generated, not shipped)."""
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+    for key in _loaders(cfg):
         dataset = cfg[key].dataset
         for name in ('ann_file', 'hand_ann_file', 'region_file'):
             if dataset.get(name) and not osp.isfile(
@@ -165,7 +172,7 @@ def test_config_loads_and_builds(path, phantom_regions, tiny_rsna_root,
         f'{cfg.train_dataloader.dataset.get("data_root")!r}: teach '
         '_data_root_for (tests/test_configs.py) to make some')
     datasets = {}
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+    for key in _loaders(cfg):
         # the tiny folders have fewer rows than the configs' index lists
         indices = cfg[key].dataset.get('indices')
         dataset = DATASETS.build(dict(
@@ -176,6 +183,8 @@ def test_config_loads_and_builds(path, phantom_regions, tiny_rsna_root,
         datasets[key] = dataset
     for key, loader in (('val_evaluator', 'val_dataloader'),
                         ('test_evaluator', 'test_dataloader')):
+        if cfg.get(loader) is None:
+            continue
         # metrics that read annotation files (COCO metrics) find them
         # under the evaluated dataset's data root
         evaluator = Evaluator(cfg[key])
@@ -222,6 +231,15 @@ def test_config_never_selects_on_its_reported_split(path):
     """Model selection (the val loop: save_best, ReduceOnPlateau) and
     training never touch a row of the split the config reports (test)."""
     cfg = Config.fromfile(path)
+    if cfg.get('val_dataloader') is None:
+        # no validation at all: nothing may select a checkpoint
+        assert cfg.get('val_cfg') is None
+        assert not cfg.default_hooks.checkpoint.get('save_best')
+        assert not any(s['type'] == 'ReduceOnPlateauLR'
+                       for s in cfg.param_scheduler)
+        assert _disjoint(_split(cfg.train_dataloader.dataset),
+                         _split(cfg.test_dataloader.dataset))
+        return
     splits = {k: _split(cfg[f'{k}_dataloader'].dataset)
               for k in ('train', 'val', 'test')}
     assert _disjoint(splits['val'], splits['test']), (
@@ -343,8 +361,8 @@ def test_every_resize_interpolates_with_area(path):
     register_all_modules()
     cfg = Config.fromfile(path)
     bad = []
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        for t in _pipeline_transforms(cfg.get(key, {}).get('dataset', {})):
+    for key in _loaders(cfg):
+        for t in _pipeline_transforms(cfg[key].get('dataset', {})):
             interpolation = _resize_interpolation(t)
             if interpolation not in (None, 'area'):
                 bad.append(f'{key}: {t["type"]} ({interpolation})')

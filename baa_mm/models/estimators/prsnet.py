@@ -55,8 +55,10 @@ class PRSNet(BaseBoneAgeEstimator):
       also the global feature), and for ``with_relation=False`` a
       ``relation_indices`` keyword (PRSNet builds it with
       ``relation_indices=()``); :class:`RelationResNet` offers both.
-    - head: :class:`BoneAgeRegressionHead`'s ``forward_normalised``,
-      ``denormalise``, ``normalised_targets`` and ``loss_normalised``.
+    - head: :class:`BoneAgeRegressionHead`'s ``forward`` and ``loss`` on
+      the fused (N, K) features (so :class:`BoneAgeDistributionHead`
+      plugs in too), and ``normalise`` / ``denormalise`` /
+      ``normalised_targets`` for the per-part ages.
     - part_extractor: ``crop``, ``feat_dim`` and ``loss``
       (:class:`PartFeatureExtractor`); part_selection: ``select`` and
       ``num_parts`` (:class:`PartSelectionHead`).
@@ -67,8 +69,9 @@ class PRSNet(BaseBoneAgeEstimator):
         backbone (dict): A :class:`RelationResNet` config whose
             ``out_indices`` are the levels scored by the selection head (the
             last one is also the global feature).
-        head (dict): :class:`BoneAgeRegressionHead` config; ``in_channels``
-            is filled in (global + part channels) when left out.
+        head (dict): :class:`BoneAgeRegressionHead` or
+            :class:`BoneAgeDistributionHead` config; ``in_channels`` is
+            filled in (global + part channels) when left out.
         part_selection (dict): :class:`PartSelectionHead` config;
             ``in_channels`` is filled in when left out.
         part_extractor (dict): :class:`PartFeatureExtractor` config.
@@ -128,8 +131,7 @@ class PRSNet(BaseBoneAgeEstimator):
                              f'the fused features have {in_channels} channels')
         self.head = MODELS.build(head)
         require_interface(self.head, [
-            'forward_normalised', 'denormalise', 'normalised_targets',
-            'loss_normalised'
+            'forward', 'loss', 'denormalise', 'normalised_targets'
         ], 'PRSNet', 'head')
         if channels_last:
             self.to(memory_format=torch.channels_last)
@@ -179,7 +181,9 @@ class PRSNet(BaseBoneAgeEstimator):
              data_samples: Optional[List],
              sex: Optional[torch.Tensor],
              with_maps: bool = False) -> Dict[str, object]:
-        """Everything the modes need (normalised ages)."""
+        """Everything the modes need: ``feats`` ((N, K) fused features for
+        the head) and, with selection, the parts (``part_ages``
+        normalised)."""
         out: Dict[str, object] = {}
         if with_maps:
             feats, out['maps'] = self.backbone(inputs, return_maps=True)
@@ -200,21 +204,19 @@ class PRSNet(BaseBoneAgeEstimator):
                 hr_boxes=hr_boxes,
                 part_scores=part_scores,
                 part_ages=part_ages)
-        out['age'] = self.head.forward_normalised(torch.cat(fused, 1),
-                                                  sex).float()
+        out['feats'] = torch.cat(fused, 1)
         return out
 
     # ------------------------------------------------------------------
     def tensor(self, inputs: torch.Tensor, data_samples=None,
                sex: Optional[torch.Tensor] = None) -> torch.Tensor:
         """(N,) ages."""
-        return self.head.denormalise(
-            self._run(inputs, data_samples, sex)['age'])
+        return self.head(self._run(inputs, data_samples, sex)['feats'], sex)
 
     def loss(self, inputs: torch.Tensor, data_samples: List[BoneAgeDataSample],
              sex: Optional[torch.Tensor]) -> dict:
         out = self._run(inputs, data_samples, sex)
-        losses = self.head.loss_normalised(out['age'], data_samples)
+        losses = self.head.loss(out['feats'], sex, data_samples)
         if self.with_selection:
             target = self.head.normalised_targets(data_samples,
                                                   inputs.device)
@@ -231,7 +233,7 @@ class PRSNet(BaseBoneAgeEstimator):
                 sex: Optional[torch.Tensor] = None) -> List[BoneAgeDataSample]:
         with_maps = self.return_maps and self.with_relation
         out = self._run(inputs, data_samples, sex, with_maps=with_maps)
-        data_samples = fill_pred_ages(self.head.denormalise(out['age']),
+        data_samples = fill_pred_ages(self.head(out['feats'], sex),
                                       data_samples)
         if self.with_selection:
             part_ages = self.head.denormalise(out['part_ages'].detach())

@@ -228,3 +228,32 @@ def test_build_fails_naming_what_a_part_lacks():
                        match='PRSNet needs its data_preprocessor to provide '
                        'normalize'):
         _build(data_preprocessor=dict(type='ImgDataPreprocessor'))
+
+
+def test_distribution_head_plugs_in():
+    """The head sees the fused (global + part) features through its public
+    forward/loss, so age as a distribution replaces the regression head by
+    config; the part branch still regresses normalised ages."""
+    model = _build(head=dict(
+        type='BoneAgeDistributionHead',
+        sex_embed_dims=2,
+        hidden_dims=(),
+        num_bins=61,
+        max_age=240.,
+        age_mean=100.,
+        age_std=40.,
+        loss=dict(_scope_='mmpretrain', type='CrossEntropyLoss',
+                  use_soft=True)))
+    data = model.data_preprocessor(_batch(), True)
+    losses = model(**data, mode='loss')
+    assert set(losses) == {'loss_cls', 'loss_age', 'loss_part', 'loss_rank'}
+    sum(losses.values()).backward()
+    assert model.head.mlp[-1].weight.grad.abs().sum() > 0
+    model.eval()
+    data = model.data_preprocessor(_batch(), False)
+    out = model(**data, mode='predict')
+    ages = torch.stack([s.pred_age for s in out])
+    # an expected age over bins 0..240
+    assert ((ages >= 0) & (ages <= 240)).all()
+    torch.testing.assert_close(model(**data, mode='tensor'), ages)
+    assert out[0].pred_parts.ages.shape == (3, )
