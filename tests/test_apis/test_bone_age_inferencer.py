@@ -193,6 +193,24 @@ def test_calibration_refuses_and_gives_intervals(phantom_root, clinic_folder,
     assert all(r['ood_input'] is None for r in no_calib)
 
 
+def test_calibration_needs_a_selection_split(tmp_path):
+    """A config trained on every training row (no val_dataloader) leaves
+    nothing held out to calibrate on: a clear error, not a crash."""
+    import torch
+    from baa_mm.apis import init_estimator
+    from conftest import load_tool
+    calibrate = load_tool('tools/analysis_tools/calibrate_inference.py').main
+    config = str(tmp_path / 'all_rows.py')
+    with open(config, 'w') as f:
+        f.write(f'_base_ = [{BASELINE!r}]\nval_dataloader = None\n'
+                'val_cfg = None\nval_evaluator = None\n')
+    ckpt = str(tmp_path / 'init.pth')
+    torch.save(dict(state_dict=init_estimator(BASELINE).state_dict()), ckpt)
+    with pytest.raises(SystemExit, match='has no val_dataloader: its model '
+                       'trained on every training row'):
+        calibrate([config, ckpt])
+
+
 def test_no_hand_is_refused_or_predicted_from_the_whole_image(clinic_folder):
     ran = osp.join(REPO, 'configs/ran/'
                    'ran-maskrcnn_att92-r18_1xb16-12e_phantom-v2-128px.py')

@@ -90,6 +90,13 @@ def main(argv=None) -> InferenceCalibration:
     args = parse_args(argv)
     model = init_estimator(args.config, args.checkpoint, args.device)
     cfg = model.cfg
+    if cfg.get('val_dataloader') is None:
+        raise SystemExit(
+            f'error: {args.config} has no val_dataloader: its model trained '
+            'on every training row, so no held-out images are left to set '
+            'thresholds and interval widths on (they would be too narrow). '
+            'Calibrate a checkpoint of a config with a selection split '
+            '(e.g. the same recipe with id_subset holdout)')
     apply_data_root(cfg, args.data_root,
                     ['train_dataloader', 'val_dataloader', 'test_dataloader'])
     fit, full, sel = build_sets(cfg, args.fit_images)
