@@ -45,7 +45,10 @@ class BoneAgeVisualizer(Visualizer):
     anchor score and per-part age (PRSNet, Fig. 5). Every map in
     ``pred_maps`` (``{name: (h, w)}``: PRSNet's relation maps, the residual
     attention network's soft masks, ...) follows as a heat-map panel over
-    the same image (mmengine's ``draw_featmap``), captioned with its name.
+    the same image (mmengine's ``draw_featmap``, which rescales each map
+    to its own min-max), captioned with its name. The residual attention
+    network's maps are its soft masks M(x) after the sigmoid, channel mean
+    (``ResidualAttentionNet(map_stage='logit')``: before the sigmoid).
 
     Boxes are drawn in the coordinates of ``image``: ``pred_parts.hr_bboxes``
     when the image is the full-resolution ``hr_img``, ``pred_parts.bboxes``

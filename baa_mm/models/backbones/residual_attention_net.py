@@ -3,14 +3,21 @@
 Used by the segment-then-regress method of Wu et al. ("Residual Attention
 Based Network for Hand Bone Age Assessment"): three attention stages with
 (1, 2, 3) modules (Att1_1; Att2_1, Att2_2; Att3_1, Att3_2, Att3_3) as in
-Attention-92; ``stage_modules=(1, 1, 1)`` is Attention-56 and
-``(1, 2, 1)`` the paper's "without Att3_2 and Att3_3" ablation.
+Attention-92; ``stage_modules=(1, 1, 1)`` is Attention-56.
+
+The paper's "without Att3_2 and Att3_3" ablation has two readings:
+``stage_modules=(1, 2, 1)`` removes the two modules (the network is shallower
+too), ``mask_free=('Att3_2', 'Att3_3')`` keeps them and removes only their
+soft mask branches (``x' = T(x)``: same depth, no attention). The paper's
+sentence ("without Att3_2 and Att3_3") names the modules, not their masks,
+so the first reading is the literal one; the second isolates attention.
 
 Each attention module: ``p`` pre-activation residual units, then a trunk
 branch T (``t`` units) and a soft mask branch M (bottom-up max-pooling with
 ``r`` units per level, skip connections, top-down bilinear upsampling, two
 1x1 convs and a sigmoid), combined as ``x' = T(x) * (1 + M(x))`` (attention
-residual learning), then ``p`` units.
+residual learning), then ``p`` units. The maps drawn for pictures are M(x)
+after the sigmoid by default (``map_stage='logit'``: before it).
 """
 from typing import List, Optional, Sequence, Tuple, Union
 
@@ -22,6 +29,10 @@ from mmengine.model import BaseModule
 from baa_mm.registry import MODELS
 
 __all__ = ['PreActBottleneck', 'AttentionModule', 'ResidualAttentionNet']
+
+#: What ``return_maps`` gives per module: the soft mask after the sigmoid
+#: (in [0, 1]) or its logits.
+MAP_STAGES = ('sigmoid', 'logit')
 
 
 class PreActBottleneck(BaseModule):
@@ -71,18 +82,26 @@ class AttentionModule(BaseModule):
         p (int): Residual units before and after the branches.
         t (int): Trunk residual units.
         r (int): Residual units per mask-branch level.
+        with_mask (bool): Build the soft mask branch. False gives
+            ``x' = T(x)`` (the trunk alone, same depth): the "attention
+            removed, module kept" ablation.
 
     Shapes:
-        x (N, C, H, W) → (out (N, C, H, W), mask (N, C, H, W) in [0, 1]).
+        x (N, C, H, W) → (out (N, C, H, W), mask logits (N, C, H, W), or
+        None without the mask branch).
     """
 
     def __init__(self, channels: int, mask_depth: int = 1, p: int = 1,
-                 t: int = 2, r: int = 1) -> None:
+                 t: int = 2, r: int = 1, with_mask: bool = True) -> None:
         super().__init__()
         if mask_depth < 1:
             raise ValueError(f'mask_depth must be >= 1, got {mask_depth}')
         self.pre = _units(channels, p)
         self.trunk = _units(channels, t)
+        self.post = _units(channels, p)
+        self.with_mask = with_mask
+        if not with_mask:
+            return
         self.down = nn.ModuleList([_units(channels, r)
                                    for _ in range(mask_depth)])
         self.skips = nn.ModuleList([PreActBottleneck(channels, channels)
@@ -94,11 +113,17 @@ class AttentionModule(BaseModule):
             nn.BatchNorm2d(channels), nn.ReLU(inplace=True),
             nn.Conv2d(channels, channels, 1, bias=False),
             nn.BatchNorm2d(channels), nn.ReLU(inplace=True),
-            nn.Conv2d(channels, channels, 1), nn.Sigmoid())
-        self.post = _units(channels, p)
+            nn.Conv2d(channels, channels, 1))
 
     def mask(self, x: torch.Tensor) -> torch.Tensor:
         """Soft mask M(x), (N, C, H, W) in [0, 1]."""
+        return torch.sigmoid(self.mask_logits(x))
+
+    def mask_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """The soft mask before its sigmoid, (N, C, H, W)."""
+        if not self.with_mask:
+            raise RuntimeError('this AttentionModule has no mask branch '
+                               '(with_mask=False)')
         skips, sizes = [], []
         m = x
         for level, down in enumerate(self.down):
@@ -116,11 +141,13 @@ class AttentionModule(BaseModule):
         return self.mask_out(m)
 
     def forward(self, x: torch.Tensor
-                ) -> Tuple[torch.Tensor, torch.Tensor]:
+                ) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
         x = self.pre(x)
         trunk = self.trunk(x)
-        mask = self.mask(x)
-        return self.post(trunk * (1 + mask)), mask
+        if not self.with_mask:
+            return self.post(trunk), None
+        logits = self.mask_logits(x)
+        return self.post(trunk * (1 + torch.sigmoid(logits))), logits
 
 
 @MODELS.register_module()
@@ -141,11 +168,16 @@ class ResidualAttentionNet(BaseModule):
         out_indices (Sequence[int]): Stages returned (0-3, 3 = the last
             units). Defaults to (3, ).
         p, t, r (int): Attention module unit counts (paper: 1, 2, 1).
+        mask_free (Sequence[str]): Modules (``'Att3_2'``, ...) built
+            without their soft mask branch (``x' = T(x)``). Defaults to ().
+        map_stage (str): What ``return_maps`` gives: ``'sigmoid'`` (M(x)
+            in [0, 1], default) or ``'logit'`` (before the sigmoid, which
+            shows contrast where the sigmoid saturates).
 
     Shapes:
         x (N, C_in, H, W) → tuple of (N, C_i, H / 2**(i+2), W / 2**(i+2))
         (stage 3: H / 32); with ``return_maps`` also a dict with one
-        (N, h, w) channel-mean soft mask per attention module.
+        (N, h, w) channel-mean soft mask per attention module that has one.
     """
 
     def __init__(self,
@@ -157,6 +189,8 @@ class ResidualAttentionNet(BaseModule):
                  p: int = 1,
                  t: int = 2,
                  r: int = 1,
+                 mask_free: Sequence[str] = (),
+                 map_stage: str = 'sigmoid',
                  init_cfg: Optional[Union[dict, List[dict]]] = [
                      dict(type='Kaiming', layer='Conv2d'),
                      dict(type='Constant', val=1, layer='BatchNorm2d')
@@ -167,8 +201,19 @@ class ResidualAttentionNet(BaseModule):
         for i in out_indices:
             if not 0 <= i <= 3:
                 raise ValueError(f'out index {i} not in 0..3')
+        if map_stage not in MAP_STAGES:
+            raise ValueError(f'map_stage must be one of {MAP_STAGES}, got '
+                             f'{map_stage!r}')
+        self.map_stage = map_stage
         self.out_indices = tuple(out_indices)
         self.stage_modules = tuple(stage_modules)
+        unknown = sorted(set(mask_free) - set(self.module_names))
+        if unknown:
+            raise ValueError(f'mask_free names {unknown} are not modules of '
+                             f'stage_modules={self.stage_modules} (those '
+                             f'are {self.module_names})')
+        self.mask_free = tuple(mask_free)
+        names = iter(self.module_names)
         widths = [base_channels * 4 * 2**i for i in range(4)]
         self.widths = widths
         self.stem = nn.Sequential(
@@ -182,7 +227,8 @@ class ResidualAttentionNet(BaseModule):
             self.entries.append(
                 PreActBottleneck(in_ch, widths[i], stride=1 if i == 0 else 2))
             self.stages.append(nn.ModuleList([
-                AttentionModule(widths[i], mask_depths[i], p, t, r)
+                AttentionModule(widths[i], mask_depths[i], p, t, r,
+                                with_mask=next(names) not in self.mask_free)
                 for _ in range(stage_modules[i])
             ]))
             in_ch = widths[i]
@@ -203,22 +249,28 @@ class ResidualAttentionNet(BaseModule):
     @property
     def map_names(self) -> List[str]:
         """Names of the maps ``forward(x, return_maps=True)`` returns (the
-        estimators' map protocol): one per attention module."""
-        return self.module_names
+        estimators' map protocol): one per attention module with a mask
+        branch."""
+        return [n for n in self.module_names if n not in self.mask_free]
 
     def forward(self, x: torch.Tensor, return_maps: bool = False):
         """Features at ``out_indices`` and, with ``return_maps``, a dict
         ``{Att<s>_<k>: (N, h, w)}`` of the soft masks M(x) (after the
-        sigmoid, averaged over channels, detached)."""
+        sigmoid, or before it with ``map_stage='logit'``; averaged over
+        channels, detached)."""
         outs, masks = [], {}
         names = iter(self.module_names)
         x = self.stem(x)
         for i in range(3):
             x = self.entries[i](x)
             for module in self.stages[i]:
-                x, mask = module(x)
-                if return_maps:
-                    masks[next(names)] = mask.detach().float().mean(dim=1)
+                x, logits = module(x)
+                name = next(names)
+                if return_maps and logits is not None:
+                    m = logits.detach().float()
+                    if self.map_stage == 'sigmoid':
+                        m = torch.sigmoid(m)
+                    masks[name] = m.mean(dim=1)
             if i in self.out_indices:
                 outs.append(x)
         x = self.last_norm(self.last(x))

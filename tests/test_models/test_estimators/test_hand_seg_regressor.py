@@ -68,7 +68,7 @@ def test_loss_has_both_terms_and_gradients_reach_both():
     total.backward()
     seg_grad = model.segmenter.roi_head.mask_head.conv_logits.weight.grad
     reg_grad = model.backbone.stem[0].weight.grad
-    att_grad = model.backbone.stages[2][0].mask_out[-2].weight.grad
+    att_grad = model.backbone.stages[2][0].mask_out[-1].weight.grad
     for g in (seg_grad, reg_grad, att_grad):
         assert g is not None and g.abs().sum() > 0
 
