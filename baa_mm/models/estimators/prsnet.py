@@ -191,13 +191,14 @@ class PRSNet(BaseBoneAgeEstimator):
             feats = self.backbone(inputs)
         fused = [self.gap(feats[-1]).flatten(1)]
         if self.with_selection:
-            boxes, part_scores, _ = self.part_selection.select(
+            boxes, part_scores, _, levels = self.part_selection.select(
                 feats, valid_shapes(inputs, data_samples))
             hr_boxes = map_boxes(
                 boxes, full_res_factors(data_samples, len(boxes),
                                         boxes.device))
             crops = self._crops(inputs, boxes, hr_boxes, data_samples)
-            part_feats, part_ages = self.part_extractor(crops, boxes.shape[1])
+            part_feats, part_ages = self.part_extractor(
+                crops, boxes.shape[1], levels)
             fused.append(part_feats.sum(dim=1).to(fused[0].dtype))
             out.update(
                 boxes=boxes,

@@ -6,7 +6,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from baa_mm.registry import MODELS, TASK_UTILS
-from baa_mm.models.utils import select_top_parts
+from baa_mm.models.utils import anchor_levels, select_top_parts
 
 __all__ = ['PartSelectionHead']
 
@@ -97,7 +97,7 @@ class PartSelectionHead(BaseModule):
     def select(
         self, feats: Sequence[torch.Tensor], img_shapes: Sequence[Tuple[int,
                                                                         int]]
-    ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         """Score anchors and keep M per image.
 
         Args:
@@ -106,13 +106,17 @@ class PartSelectionHead(BaseModule):
 
         Returns:
             tuple: ``boxes`` (N, M, 4) in input pixels, ``part_scores``
-            (N, M) (differentiable) and ``all_scores`` (N, A).
+            (N, M) (differentiable), ``all_scores`` (N, A) and ``levels``
+            (N, M) int64: the feature level each part was scored on (0 =
+            the first of ``feats``).
         """
         all_scores = self(feats)
-        anchors = self.anchors([f.shape[-2:] for f in feats],
-                               all_scores.device)
+        sizes = [f.shape[-2:] for f in feats]
+        anchors = self.anchors(sizes, all_scores.device)
         boxes, idx = select_top_parts(anchors, all_scores, img_shapes,
                                       self.num_parts, self.iou_thr,
                                       self.pre_nms_topk)
         part_scores = all_scores.gather(1, idx).float()
-        return boxes, part_scores, all_scores
+        level_sizes = [h * w * a for (h, w), a in zip(
+            sizes, self.prior_generator.num_base_anchors)]
+        return boxes, part_scores, all_scores, anchor_levels(idx, level_sizes)

@@ -10,7 +10,7 @@ from mmcv.ops import batched_nms, roi_align
 
 __all__ = [
     'clip_boxes', 'select_top_parts', 'map_boxes', 'crop_parts',
-    'part_ranking_loss'
+    'part_ranking_loss', 'anchor_levels'
 ]
 
 
@@ -102,6 +102,26 @@ def select_top_parts(
         out_idx[i] = anchor_idx[kept]
         start += n
     return out_boxes, out_idx
+
+
+def anchor_levels(indices: torch.Tensor,
+                  level_sizes: Sequence[int]) -> torch.Tensor:
+    """The pyramid level of each anchor index.
+
+    Args:
+        indices (Tensor): Any shape, int64 indices into the A anchors of
+            all levels, concatenated level by level (mmdet's
+            ``grid_priors`` order).
+        level_sizes (Sequence[int]): Anchors per level (sum = A).
+
+    Returns:
+        Tensor: int64 levels (0 = the first level), shaped as ``indices``.
+    """
+    ends = torch.as_tensor(list(level_sizes), device=indices.device).cumsum(0)
+    if indices.numel() and (indices.min() < 0 or indices.max() >= ends[-1]):
+        raise ValueError(f'anchor indices must lie in [0, {int(ends[-1])}), '
+                         f'got [{int(indices.min())}, {int(indices.max())}]')
+    return torch.bucketize(indices, ends, right=True)
 
 
 def map_boxes(boxes: torch.Tensor, factors: torch.Tensor) -> torch.Tensor:

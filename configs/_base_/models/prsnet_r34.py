@@ -35,15 +35,22 @@ model = dict(
         iou_thr=0.25,
         pre_nms_topk=1000,
         feat_channels=128),
+    # the paper: "each anchor is used to extract a feature vector on the
+    # corresponding layer (res3, res4 or res5) of another ResNet-34": a part
+    # scored on res3 / res4 / res5 takes the part CNN's res3 / res4 / res5,
+    # pooled, brought to res5's width by a linear map (our choice; the paper
+    # does not say). part_levels=None with out_indices=(3, ) gives every
+    # part res5 (the ../../prsnet/prsnet-res5parts_* configs).
     part_extractor=dict(
         type='PartFeatureExtractor',
         crop_size=112,
+        part_levels=(0, 1, 2),
         backbone=dict(
             _scope_='mmpretrain',
             type='ResNet',
             depth=34,
             in_channels=1,
-            out_indices=(3, )),
+            out_indices=(1, 2, 3)),
         loss=dict(_scope_='mmdet', type='MSELoss', loss_weight=1.0)),
     rank_loss=dict(type='PartRankingLoss', margin=1.0, loss_weight=1.0),
     head=dict(

@@ -257,3 +257,26 @@ def test_distribution_head_plugs_in():
     assert ((ages >= 0) & (ages <= 240)).all()
     torch.testing.assert_close(model(**data, mode='tensor'), ages)
     assert out[0].pred_parts.ages.shape == (3, )
+
+
+def test_per_level_part_features_reach_the_age():
+    """The paper's reading: a part scored on res3/res4/res5 takes its
+    feature from that stage of the part CNN."""
+    model = _build(part_extractor=dict(
+        type='PartFeatureExtractor',
+        crop_size=16,
+        part_levels=(0, 1, 2),
+        backbone=dict(_scope_='mmpretrain', type='ResNet', depth=18,
+                      in_channels=1, out_indices=(1, 2, 3))))
+    data = model.data_preprocessor(_batch(), True)
+    losses = model(**data, mode='loss')
+    sum(losses.values()).backward()
+    grads = [p.weight.grad for p in model.part_extractor.level_proj
+             if hasattr(p, 'weight')]
+    # at least one part came from res3 or res4 on these random inputs, or
+    # all from res5: either way some part of the branch learns
+    assert model.part_extractor.backbone.conv1.weight.grad.abs().sum() > 0
+    assert len(grads) == 2
+    model.eval()
+    out = model(**model.data_preprocessor(_batch(), False), mode='predict')
+    assert out[0].pred_parts.ages.shape == (3, )

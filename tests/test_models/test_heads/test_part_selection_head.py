@@ -91,9 +91,18 @@ def test_top_parts_inside_each_image():
     head = _head(num_parts=4, iou_thr=0.25)
     feats = _feats(2, 64, 96)
     shapes = [(64, 96), (40, 56)]  # the second image is padded
-    boxes, part_scores, all_scores = head.select(feats, shapes)
+    boxes, part_scores, all_scores, levels = head.select(feats, shapes)
     assert boxes.shape == (2, 4, 4) and part_scores.shape == (2, 4)
     assert all_scores.shape == (2, 126 * A)
+    # each part's level is the level of its anchor: levels of 96 / 24 / 6
+    # locations (64 x 96 input, strides 8 / 16 / 32), A anchors each
+    sizes = [96 * A, 24 * A, 6 * A]
+    assert levels.shape == (2, 4) and levels.dtype == torch.int64
+    for i in range(2):
+        for m in range(4):
+            k = (all_scores[i] == part_scores[i, m]).nonzero()[0, 0]
+            expected = sum(int(k) >= sum(sizes[:j + 1]) for j in range(2))
+            assert levels[i, m] == expected
     for (h, w), img_boxes in zip(shapes, boxes):
         assert (img_boxes[:, 0] >= 0).all() and (img_boxes[:, 1] >= 0).all()
         assert (img_boxes[:, 2] <= w).all() and (img_boxes[:, 3] <= h).all()
@@ -124,7 +133,7 @@ def test_top_parts_inside_each_image():
 def test_part_scores_carry_gradients():
     head = _head(feat_channels=8).train()
     feats = _feats(1, 64, 64)
-    _, part_scores, _ = head.select(feats, [(64, 64)])
+    _, part_scores, _, _ = head.select(feats, [(64, 64)])
     assert part_scores.requires_grad
     part_scores.sum().backward()
     assert all(p.grad is not None for p in head.parameters())

@@ -100,3 +100,13 @@ def test_ranking_loss_hand_computed():
     assert two.item() == pytest.approx(3.0)
     # ordered but closer than the margin is still penalised
     assert part_ranking_loss(torch.tensor([[3., 2.5, 2.]]), conf) > 0
+
+
+def test_anchor_levels_follow_the_level_sizes():
+    from baa_mm.models.utils import anchor_levels
+    idx = torch.tensor([[0, 5, 6], [7, 8, 11]])
+    # levels of 6, 2 and 4 anchors
+    torch.testing.assert_close(anchor_levels(idx, [6, 2, 4]),
+                               torch.tensor([[0, 0, 1], [1, 2, 2]]))
+    with pytest.raises(ValueError, match=r'must lie in \[0, 12\)'):
+        anchor_levels(torch.tensor([12]), [6, 2, 4])
