@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import PYTHON, REPO, run_tool
+from conftest import PYTHON, REPO, load_tool, run_tool
 from rsna_download import write_release
 
 SMOKE = 'configs/quick_schedules/prsnet_r18_1xb2-2e_phantom-32px.py'
@@ -88,3 +88,22 @@ def test_ensemble_of_checkpoints(phantom_root, tmp_path):
                            ckpts[0], str(tmp_path / 'nope.pth')], cwd=REPO,
                           capture_output=True, text=True)
     assert proc.returncode != 0 and 'nope.pth' in proc.stderr
+
+
+def test_latency_benchmark_times_every_stage(capsys):
+    """benchmark_prsnet_latency.py replays PRSNet's stages through the
+    modules' public methods (tiny sizes: a smoke run, not a timing)."""
+    bench = load_tool('tools/analysis_tools/benchmark_prsnet_latency.py')
+    bench.main([
+        '--config',
+        osp.join(REPO, 'configs/prsnet/prsnet_r18_1xb32-20e_phantom-64px.py'),
+        '--baseline-config',
+        osp.join(REPO, 'configs/prsnet/'
+                 'prsnet-baseline_r18_1xb32-20e_phantom-64px.py'),
+        '--size', '64', '--hr-size', '96', '80', '--warmup', '1',
+        '--repeats', '1', '--breakdown', '--device', 'cpu'])
+    out = capsys.readouterr().out
+    assert 'ratio prsnet / baseline:' in out
+    for stage in ('trunk (ResNet + relation)', 'anchor scores + NMS',
+                  'RoIAlign crops (full res)', 'part CNN', 'head'):
+        assert stage in out

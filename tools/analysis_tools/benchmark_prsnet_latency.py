@@ -20,6 +20,7 @@ import time
 import torch
 from mmengine.config import Config, DictAction
 
+from baa_mm.models.estimators.base import full_res_factors, valid_shapes
 from baa_mm.models.utils import map_boxes
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
@@ -65,7 +66,9 @@ def timed(fn, device: str) -> float:
 
 
 def breakdown(model, data, device: str, repeats: int) -> dict:
-    """Median ms of each PRSNet stage (replays ``PRSNet._forward``)."""
+    """Median ms of each PRSNet stage, replayed through the modules'
+    public methods (trunk, ``part_selection.select``,
+    ``part_extractor.crop``, ``part_extractor``, ``head``)."""
     inputs, samples, sex = data['inputs'], data['data_samples'], data['sex']
     out = {}
     stages = {}
@@ -75,23 +78,27 @@ def breakdown(model, data, device: str, repeats: int) -> dict:
 
     def select():
         stages['sel'] = model.part_selection.select(
-            stages['feats'], model._img_shapes(inputs, samples))
+            stages['feats'], valid_shapes(inputs, samples))
 
     def crop():
         boxes = stages['sel'][0]
-        hr_boxes = map_boxes(boxes, model._hr_factors(samples, boxes))
-        stages['crops'] = model._crops(inputs, boxes, hr_boxes, samples)
+        hr_boxes = map_boxes(boxes, full_res_factors(samples, len(boxes),
+                                                     boxes.device))
+        stages['crops'] = model.data_preprocessor.normalize(
+            model.part_extractor.crop([s.hr_img.to(inputs.device)
+                                       for s in samples], hr_boxes))
 
     def parts():
+        boxes, _, _, levels = stages['sel']
         stages['parts'] = model.part_extractor(stages['crops'],
-                                               stages['sel'][0].shape[1])
+                                               boxes.shape[1], levels)
 
     def head():
         fused = torch.cat([
             model.gap(stages['feats'][-1]).flatten(1),
-            stages['parts'][0].sum(1)
+            stages['parts'][0].sum(1).to(stages['feats'][-1].dtype)
         ], 1)
-        model.head.forward_normalised(fused, sex)
+        model.head(fused, sex)
 
     for name, fn in (('trunk (ResNet + relation)',
                       trunk), ('anchor scores + NMS',
@@ -104,7 +111,7 @@ def breakdown(model, data, device: str, repeats: int) -> dict:
     return {k: statistics.median(v) for k, v in out.items()}
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--config', default=PRSNET)
     parser.add_argument('--baseline-config', default=BASELINE)
@@ -126,7 +133,7 @@ def main():
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='overrides of the PRSNet config, e.g. '
                         'model.part_extractor.crop_size=96')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     register_all_modules()
     torch.manual_seed(0)
     prs = build(args.config, args.device, args.cfg_options)
