@@ -5,6 +5,15 @@ R-CNN (mmdet's ``MaskRCNN``, one class ``hand``) segments the hand, a
 residual attention network regresses the age from the hand-masked image,
 and both are trained together, ``L = L_cls + L_box + L_mask + L_reg``.
 
+How ``L_reg`` reaches the segmenter (``coupling``): with ``'hard'``
+(jointly trained) the regressor sees the image times a binary mask, so
+``L_reg`` trains only the regressor; with ``'soft'`` (end to end, the
+paper's contrast with "isolated" pipelines) it sees the image times the
+mask head's probabilities for the hand's box, pasted into the image
+(:func:`paste_soft_masks`), and ``L_reg``'s gradient flows into the mask
+head, the RoI extractor and the segmenter's backbone and FPN. Soft masks
+are used at inference too, so the regressor sees what it trained on.
+
 Data flow (N images)::
 
     inputs (N, C, H, W) -> pixels [0, 255], 3 channels
@@ -24,13 +33,14 @@ from typing import List, Optional, Sequence, Tuple
 
 import torch
 from mmdet.structures import DetDataSample
+from mmdet.structures.bbox import bbox2roi, get_box_tensor
 from mmengine.config import ConfigDict
 from mmengine.structures import InstanceData
 
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
 from baa_mm.models.utils import (HAND_RULES, choose_hand, crop_parts,
-                                 hand_boxes, paste_mask)
+                                 hand_boxes, paste_mask, paste_soft_masks)
 from .base import require_interface
 from .regressor import BoneAgeRegressor
 
@@ -53,7 +63,9 @@ class HandSegRegressor(BoneAgeRegressor):
     ``loss``/``predict`` and its own ``data_preprocessor`` (it receives
     0-255 pixels through it, as it would from mmdet's pipeline); the data
     preprocessor offers ``to_pixels`` and ``pixel_value``
-    (:class:`BoneAgeDataPreprocessor`).
+    (:class:`BoneAgeDataPreprocessor`). ``coupling='soft'`` also needs
+    the segmenter's ``extract_feat`` and a ``roi_head`` with
+    ``mask_roi_extractor`` and ``mask_head`` (mmdet's two-stage detectors).
 
     Args:
         backbone (dict): Regressor backbone (e.g. ``ResidualAttentionNet``).
@@ -65,6 +77,10 @@ class HandSegRegressor(BoneAgeRegressor):
         regress_on (str): Mask used for the regression loss during
             training: 'gt' (the annotated primary hand) or 'pred' (the
             segmenter's choice, as at inference).
+        coupling (str): 'hard' (binary masks; the regression loss does not
+            reach the segmenter) or 'soft' (the mask head's probabilities;
+            end to end). Defaults to 'hard'. Without a segmenter there is
+            nothing to couple and it is ignored.
         crop_to_hand (bool): Also crop the masked image to the hand box
             (+ ``crop_margin``) and resize it to the input size.
         hand_rule (str): Which predicted hand to use (see
@@ -81,6 +97,7 @@ class HandSegRegressor(BoneAgeRegressor):
                  neck: Optional[dict] = None,
                  segmenter: Optional[dict] = None,
                  regress_on: str = 'gt',
+                 coupling: str = 'hard',
                  crop_to_hand: bool = False,
                  crop_margin: float = 0.05,
                  hand_rule: str = 'score',
@@ -91,6 +108,9 @@ class HandSegRegressor(BoneAgeRegressor):
         if regress_on not in ('gt', 'pred'):
             raise ValueError(f"regress_on must be 'gt' or 'pred', got "
                              f'{regress_on!r}')
+        if coupling not in ('hard', 'soft'):
+            raise ValueError(f"coupling must be 'hard' or 'soft', got "
+                             f'{coupling!r}')
         if hand_rule not in HAND_RULES:
             raise ValueError(f'hand_rule must be one of {HAND_RULES}, got '
                              f'{hand_rule!r}')
@@ -108,7 +128,13 @@ class HandSegRegressor(BoneAgeRegressor):
             require_interface(self.data_preprocessor,
                               ['to_pixels', 'pixel_value'],
                               'HandSegRegressor', 'data_preprocessor')
+            if coupling == 'soft':
+                require_interface(self.segmenter,
+                                  ['extract_feat', 'roi_head'],
+                                  'HandSegRegressor (coupling=soft)',
+                                  'segmenter')
         self.regress_on = regress_on
+        self.coupling = coupling
         self.crop_to_hand = crop_to_hand
         self.crop_margin = crop_margin
         self.hand_rule = hand_rule
@@ -177,6 +203,62 @@ class HandSegRegressor(BoneAgeRegressor):
                     s.gt_instances.masks[[k]].to_ndarray()[0]))
         return masks
 
+    def gt_boxes(self, inputs: torch.Tensor, data_samples: Sequence
+                 ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """(N, 4) primary ground-truth hand boxes and (N,) bool: has one."""
+        boxes = inputs.new_zeros(inputs.shape[0], 4, dtype=torch.float32)
+        found = torch.zeros(inputs.shape[0], dtype=torch.bool)
+        for i, s in enumerate(data_samples):
+            k = s.metainfo.get('primary_hand', -1)
+            if 'gt_instances' in s and 0 <= k < len(s.gt_instances):
+                boxes[i] = get_box_tensor(s.gt_instances.bboxes)[k].to(boxes)
+                found[i] = True
+        return boxes, found
+
+    def soft_masks(self, inputs: torch.Tensor, boxes: torch.Tensor,
+                   found: torch.Tensor,
+                   data_samples: Optional[Sequence] = None) -> torch.Tensor:
+        """(N, H, W) soft hand masks: the segmenter's mask probabilities
+        for one hand box per image, pasted into the input frame;
+        differentiable with respect to the segmenter. Images without a box
+        (``found`` False) get all ones.
+
+        Args:
+            inputs (Tensor): (N, C, H, W) normalised images.
+            boxes (Tensor): (N, 4) hand boxes in input pixels.
+            found (Tensor): (N,) bool.
+            data_samples (Sequence, optional): For the image shapes.
+        """
+        h, w = inputs.shape[-2:]
+        masks = inputs.new_ones(inputs.shape[0], h, w, dtype=torch.float32)
+        if not bool(found.any()):
+            return masks
+        idx = found.nonzero(as_tuple=True)[0]
+        with self._fp32(inputs):
+            det = self.det_data(inputs[idx], [data_samples[int(i)] for i in
+                                              idx] if data_samples else None)
+            feats = self.segmenter.extract_feat(det['inputs'])
+            roi_head = self.segmenter.roi_head
+            extractor = roi_head.mask_roi_extractor
+            rois = bbox2roi([b[None] for b in boxes[idx].float()])
+            logits = roi_head.mask_head(
+                extractor(feats[:extractor.num_inputs], rois))
+            # one class, 'hand' (class-agnostic heads have one channel too)
+            probs = logits[:, 0].float().sigmoid()
+        pasted = paste_soft_masks(probs, boxes[idx], h, w)
+        return masks.index_put((idx, ), pasted.to(masks))
+
+    @staticmethod
+    def chosen_boxes(preds: Sequence[InstanceData], chosen: Sequence[int],
+                     device) -> Tuple[torch.Tensor, torch.Tensor]:
+        """(N, 4) boxes of the chosen predicted hands and (N,) bool."""
+        boxes = torch.zeros(len(preds), 4, device=device)
+        found = torch.tensor([k >= 0 for k in chosen], dtype=torch.bool)
+        for i, (p, k) in enumerate(zip(preds, chosen)):
+            if k >= 0:
+                boxes[i] = get_box_tensor(p.bboxes)[k].to(boxes)
+        return boxes, found
+
     def segment(self, inputs: torch.Tensor,
                 data_samples: Optional[Sequence] = None
                 ) -> Tuple[torch.Tensor, List[InstanceData], List[int]]:
@@ -203,7 +285,8 @@ class HandSegRegressor(BoneAgeRegressor):
 
         Args:
             inputs (Tensor): (N, C, H, W) normalised images.
-            masks (Tensor): (N, H, W) hand masks in {0, 1}.
+            masks (Tensor): (N, H, W) hand masks in [0, 1] (binary or soft;
+                the crop box is where they reach 0.5).
 
         Returns:
             Tensor: (N, C, H, W) masked (and cropped) images.
@@ -214,7 +297,7 @@ class HandSegRegressor(BoneAgeRegressor):
         out = inputs * m + black * (1 - m)
         if not self.crop_to_hand:
             return out
-        boxes = hand_boxes(masks, self.crop_margin)
+        boxes = hand_boxes((masks >= 0.5).to(masks), self.crop_margin)
         return crop_parts(list(out), boxes[:, None], tuple(
             inputs.shape[-2:])).to(inputs.dtype)
 
@@ -224,7 +307,25 @@ class HandSegRegressor(BoneAgeRegressor):
         if not self.with_segmenter:
             return inputs, None, None
         masks, preds, chosen = self.segment(inputs, data_samples)
+        if self.coupling == 'soft':
+            masks = self.soft_masks(
+                inputs, *self.chosen_boxes(preds, chosen, inputs.device),
+                data_samples)
         return self.mask_inputs(inputs, masks), preds, chosen
+
+    def _training_masks(self, inputs: torch.Tensor,
+                        data_samples: List) -> torch.Tensor:
+        """(N, H, W) masks the regression loss is computed on."""
+        if self.coupling == 'hard':
+            return self.gt_masks(inputs, data_samples) \
+                if self.regress_on == 'gt' else \
+                self.segment(inputs, data_samples)[0]
+        if self.regress_on == 'gt':
+            boxes, found = self.gt_boxes(inputs, data_samples)
+        else:
+            _, preds, chosen = self.segment(inputs, data_samples)
+            boxes, found = self.chosen_boxes(preds, chosen, inputs.device)
+        return self.soft_masks(inputs, boxes, found, data_samples)
 
     def _seg_losses(self, inputs: torch.Tensor, data_samples: List) -> dict:
         """The detector's losses (weighted by ``seg_loss_weight``)."""
@@ -253,10 +354,8 @@ class HandSegRegressor(BoneAgeRegressor):
         losses, images = {}, inputs
         if self.with_segmenter:
             losses.update(self._seg_losses(inputs, data_samples))
-            masks = self.gt_masks(inputs, data_samples) \
-                if self.regress_on == 'gt' else \
-                self.segment(inputs, data_samples)[0]
-            images = self.mask_inputs(inputs, masks)
+            images = self.mask_inputs(
+                inputs, self._training_masks(inputs, data_samples))
         losses.update(super().loss(images, data_samples, sex))
         return losses
 

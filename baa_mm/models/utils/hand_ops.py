@@ -4,11 +4,15 @@ Shape shorthand: N images, K predicted hands, H x W input pixels.
 Boxes are ``(x1, y1, x2, y2)`` in pixels.
 """
 import torch
+import torch.nn.functional as F
 from mmdet.structures.bbox import get_box_tensor
 from mmdet.structures.mask import mask2bbox
 from mmengine.structures import InstanceData
 
-__all__ = ['HAND_RULES', 'choose_hand', 'hand_boxes', 'paste_mask']
+__all__ = [
+    'HAND_RULES', 'choose_hand', 'hand_boxes', 'paste_mask',
+    'paste_soft_masks'
+]
 
 #: Ways of picking one hand when the segmenter finds several.
 HAND_RULES = ('score', 'largest', 'leftmost', 'rightmost')
@@ -69,3 +73,37 @@ def paste_mask(masks: torch.Tensor, i: int, mask: torch.Tensor) -> None:
     mask = mask[:h, :w].to(masks)
     masks[i] = 0
     masks[i, :mask.shape[0], :mask.shape[1]] = mask
+
+
+def paste_soft_masks(probs: torch.Tensor, boxes: torch.Tensor, height: int,
+                     width: int) -> torch.Tensor:
+    """Paste (N, S, S) mask probabilities into their boxes of an H x W frame.
+
+    Bilinear sampling at the frame's pixel centres (``grid_sample``,
+    ``align_corners=False``, zero outside the box), as mmdet pastes its
+    mask head's output, but differentiable and without thresholding: the
+    gradient reaches ``probs``.
+
+    Args:
+        probs (Tensor): (N, S, S) values in [0, 1] (one per image).
+        boxes (Tensor): (N, 4) boxes in frame pixels.
+        height (int): H.
+        width (int): W.
+
+    Returns:
+        Tensor: (N, H, W) float32.
+    """
+    n = probs.shape[0]
+    dev = probs.device
+    boxes = boxes.to(dev).float()
+    x1, y1, x2, y2 = boxes.unbind(dim=1)
+    xs = torch.arange(width, device=dev, dtype=torch.float32) + 0.5
+    ys = torch.arange(height, device=dev, dtype=torch.float32) + 0.5
+    gx = (xs[None] - x1[:, None]) / (x2 - x1).clamp(min=1e-6)[:, None]
+    gy = (ys[None] - y1[:, None]) / (y2 - y1).clamp(min=1e-6)[:, None]
+    grid = torch.stack([
+        (gx * 2 - 1)[:, None, :].expand(n, height, width),
+        (gy * 2 - 1)[:, :, None].expand(n, height, width)
+    ], dim=3)
+    return F.grid_sample(probs[:, None].float(), grid, mode='bilinear',
+                         padding_mode='zeros', align_corners=False)[:, 0]

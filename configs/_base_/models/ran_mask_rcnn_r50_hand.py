@@ -13,6 +13,11 @@ model = dict(
     segmenter={{_base_.model}},
     # training regresses on the annotated hand; inference on the predicted
     regress_on='gt',
+    # end to end, as the paper trains it: the regressor sees the image times
+    # the mask head's probabilities in the hand's box, so L_reg also trains
+    # the segmenter; 'hard' (binary masks, L_reg stops at the regressor) is
+    # the ../../ran/ran-maskrcnn-joint_* configs
+    coupling='soft',
     crop_to_hand=False,
     hand_rule='score',
     score_thr=0.5,

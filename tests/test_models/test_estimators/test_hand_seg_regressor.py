@@ -319,3 +319,50 @@ def test_build_fails_naming_what_a_part_lacks():
                        'to provide to_pixels, pixel_value; '
                        'ImgDataPreprocessor does not'):
         _model(data_preprocessor=dict(type='ImgDataPreprocessor'))
+
+
+@pytest.mark.parametrize('regress_on', ['gt', 'pred'])
+def test_soft_coupling_lets_the_age_loss_train_the_segmenter(regress_on):
+    """coupling='soft' (end to end): the regression loss alone has a
+    gradient in the mask head and the segmenter's backbone; 'hard'
+    (jointly trained): none."""
+    grads = {}
+    for coupling in ('hard', 'soft'):
+        torch.manual_seed(0)
+        model = _model(coupling=coupling, regress_on=regress_on,
+                       score_thr=0.)
+        data = model.data_preprocessor(_batch(), True)
+        losses = model(**data, mode='loss')
+        losses['loss_age'].backward()
+        g = model.segmenter.roi_head.mask_head.conv_logits.weight.grad
+        b = model.segmenter.backbone.conv1.weight.grad
+        grads[coupling] = [0. if x is None else float(x.abs().sum())
+                           for x in (g, b)]
+    assert grads['hard'] == [0., 0.]
+    assert all(v > 0 for v in grads['soft'])
+
+
+def test_soft_masks_are_the_mask_heads_probabilities_in_the_box():
+    model = _model(coupling='soft').eval()
+    data = model.data_preprocessor(_batch(), False)
+    boxes = torch.tensor([[10., 8., 40., 56.], [0., 0., 0., 0.]])
+    found = torch.tensor([True, False])
+    with torch.no_grad():
+        masks = model.soft_masks(data['inputs'], boxes, found,
+                                 data['data_samples'])
+    assert masks.shape == (2, 64, 64)
+    assert ((masks >= 0) & (masks <= 1)).all()
+    # outside the box nothing of the image is kept; no box: all kept
+    assert masks[0, :, :9].abs().max() == 0 and masks[0, 57:].abs().max() == 0
+    assert (masks[0, 10:54, 12:38] > 0).all()
+    assert (masks[1] == 1).all()
+    # inference masks with the chosen predicted hand's probabilities
+    out = model(**data, mode='predict')
+    assert len(out) == 2 and all(torch.isfinite(s.pred_age) for s in out)
+
+
+def test_coupling_arguments_are_checked():
+    with pytest.raises(ValueError, match="coupling must be 'hard' or 'soft'"):
+        _model(coupling='end2end')
+    # nothing to couple without a segmenter: the whole image is regressed
+    assert not _model(coupling='soft', segmenter=None).with_segmenter
