@@ -197,11 +197,18 @@ class HandSegRegressor(BoneAgeRegressor):
         """(N, H, W) primary ground-truth hand masks (all ones if none)."""
         masks = inputs.new_ones(inputs.shape[0], *inputs.shape[-2:])
         for i, s in enumerate(data_samples):
-            k = s.metainfo.get('primary_hand', -1)
-            if 'gt_instances' in s and 0 <= k < len(s.gt_instances):
+            k = self._primary_hand(s)
+            if k >= 0:
                 paste_mask(masks, i, torch.from_numpy(
                     s.gt_instances.masks[[k]].to_ndarray()[0]))
         return masks
+
+    @staticmethod
+    def _primary_hand(sample: BoneAgeDataSample) -> int:
+        """Index of the annotated hand the label belongs to, or -1."""
+        k = sample.metainfo.get('primary_hand', -1)
+        ok = 'gt_instances' in sample and 0 <= k < len(sample.gt_instances)
+        return k if ok else -1
 
     def gt_boxes(self, inputs: torch.Tensor, data_samples: Sequence
                  ) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -209,8 +216,8 @@ class HandSegRegressor(BoneAgeRegressor):
         boxes = inputs.new_zeros(inputs.shape[0], 4, dtype=torch.float32)
         found = torch.zeros(inputs.shape[0], dtype=torch.bool)
         for i, s in enumerate(data_samples):
-            k = s.metainfo.get('primary_hand', -1)
-            if 'gt_instances' in s and 0 <= k < len(s.gt_instances):
+            k = self._primary_hand(s)
+            if k >= 0:
                 boxes[i] = get_box_tensor(s.gt_instances.bboxes)[k].to(boxes)
                 found[i] = True
         return boxes, found
@@ -233,7 +240,7 @@ class HandSegRegressor(BoneAgeRegressor):
         masks = inputs.new_ones(inputs.shape[0], h, w, dtype=torch.float32)
         if not bool(found.any()):
             return masks
-        idx = found.nonzero(as_tuple=True)[0]
+        idx = found.nonzero(as_tuple=True)[0].to(inputs.device)
         with self._fp32(inputs):
             det = self.det_data(inputs[idx], [data_samples[int(i)] for i in
                                               idx] if data_samples else None)
