@@ -407,3 +407,36 @@ def test_rsna100_configs_bring_large_images_onto_the_thumbnail_grid(path):
     grid = test['dataset']['pipeline'][1]
     assert tuple(grid['size']) == (100, 100)
     assert grid.get('interpolation', 'nearest-exact') == 'nearest-exact'
+
+
+#: The published-size PRSNet and RAN configs with every paper-fidelity
+#: option (per-level / res5 part features; end-to-end / binary-mask
+#: coupling; Att3 modules without soft masks).
+PUBLISHED = [
+    'prsnet/prsnet_r34_1xb16-100e_rsna-512px.py',
+    'prsnet/prsnet-res5parts_r34_1xb16-100e_rsna-512px.py',
+    'ran/ran-maskrcnn_att92-r50_1xb16-50e_rsna-448px.py',
+    'ran/ran-maskrcnn-joint_att92-r50_1xb16-50e_rsna-448px.py',
+    'ran/ran-maskrcnn-wo-att3mask_att92-r50_1xb16-50e_rsna-448px.py',
+]
+
+
+@pytest.mark.parametrize('name', PUBLISHED)
+def test_published_size_config_trains_on_a_release_folder(
+        name, tiny_release_root, tmp_path):
+    """The published-size configs train as typed on a folder in the RSNA
+    release layout (one epoch of two images in batches of two: the size
+    of the run is all that changes) and validate."""
+    from conftest import PYTHON, run_tool
+    loader = ('train_dataloader.batch_size=2 train_dataloader.num_workers=0 '
+              'train_dataloader.persistent_workers=False '
+              'train_dataloader.dataset.indices=2 '
+              'val_dataloader.num_workers=0 '
+              'val_dataloader.persistent_workers=False').split()
+    proc = run_tool([PYTHON, 'tools/train.py', osp.join('configs', name),
+                     '--data-root', tiny_release_root, '--work-dir',
+                     str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=1',
+                     *loader], timeout=900)
+    log = proc.stdout + proc.stderr
+    assert 'bone_age/MAE' in log  # validated after the epoch
+    assert osp.isfile(osp.join(str(tmp_path), 'epoch_1.pth'))
