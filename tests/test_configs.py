@@ -2,6 +2,7 @@
 import glob
 import os
 import os.path as osp
+import shutil
 
 import cv2
 import pytest
@@ -74,6 +75,12 @@ def tiny_release_root(tmp_path_factory):
     write_hand_coco(
         osp.join(root, 'boneage-training-dataset'),
         osp.join(root, 'annotations', 'train_pseudo_hand_masks.json'))
+    # what pseudo_hand_masks.py --segmenter writes for the background-
+    # removal configs (same format)
+    for split, folder in (('train', 'boneage-training-dataset'),
+                          ('test', 'boneage-test-dataset')):
+        write_hand_coco(osp.join(root, folder), osp.join(
+            root, 'annotations', f'{split}_pred_hand_masks.json'))
     _write_regions(root, dict(train='boneage-training-dataset',
                               val='boneage-training-dataset',
                               test='boneage-test-dataset'))
@@ -106,6 +113,15 @@ def _write_regions(root: str, splits) -> None:
 @pytest.fixture(scope='module')
 def phantom_regions(phantom_root):
     _write_regions(phantom_root, ('train', 'val', 'test'))
+    # the background-removal configs read the hand masks a segmenter
+    # predicted (pseudo_hand_masks.py --segmenter; the same COCO format):
+    # here the phantoms' own masks stand in
+    for split in ('train', 'val', 'test'):
+        pred = osp.join(phantom_root, 'annotations',
+                        f'{split}_pred_hand_masks.json')
+        if not osp.isfile(pred):
+            shutil.copy(osp.join(phantom_root, 'annotations',
+                                 f'{split}_hand_masks.json'), pred)
     return phantom_root
 
 
@@ -410,11 +426,12 @@ def test_rsna100_configs_bring_large_images_onto_the_thumbnail_grid(path):
 
 
 #: The published-size PRSNet and RAN configs with every paper-fidelity
-#: option (per-level / res5 part features; end-to-end / binary-mask
-#: coupling; Att3 modules without soft masks).
+#: option (per-level / res5 part features; background removal; end-to-end /
+#: binary-mask coupling; Att3 modules without soft masks).
 PUBLISHED = [
     'prsnet/prsnet_r34_1xb16-100e_rsna-512px.py',
     'prsnet/prsnet-res5parts_r34_1xb16-100e_rsna-512px.py',
+    'prsnet/prsnet-bgrm_r34_1xb16-100e_rsna-512px.py',
     'ran/ran-maskrcnn_att92-r50_1xb16-50e_rsna-448px.py',
     'ran/ran-maskrcnn-joint_att92-r50_1xb16-50e_rsna-448px.py',
     'ran/ran-maskrcnn-wo-att3mask_att92-r50_1xb16-50e_rsna-448px.py',

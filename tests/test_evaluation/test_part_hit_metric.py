@@ -64,6 +64,36 @@ def test_metric_perfect_vs_miss(tmp_path):
         (400 / 576 + 0) / 2 * 100)
 
 
+def test_metric_maps_cropped_boxes_back(tmp_path):
+    """With CropToHand's crop_bbox (background-removal configs) the boxes
+    are in the crop's pixels: shifted back they hit the same structure, and
+    the random boxes stay inside the crop."""
+    register_all_modules()
+    evaluator = Evaluator(dict(type='PartHitMetric', ann_file=_ann(tmp_path),
+                               num_random=50))
+    sample = BoneAgeDataSample().set_gt_age(1.).set_pred_age(1.)
+    sample.set_metainfo(dict(img_id=7, crop_bbox=[30, 20, 80, 90]))
+    # the carpals box [40, 40, 60, 60] is [10, 20, 30, 40] in the crop
+    sample.pred_parts = InstanceData(
+        bboxes=torch.zeros(2, 4),
+        hr_bboxes=torch.tensor([[8., 18., 32., 42.], [38., 38., 62., 62.]]))
+    evaluator.process([sample])
+    res = evaluator.evaluate(1)
+    assert res['parts/hit_rate_rank1'] == 100  # shifted back: a hit
+    assert res['parts/hit_rate_rank2'] == 0  # [68, 58, 92, 82]: a miss
+    metric = PartHitMetric(ann_file=_ann(tmp_path), num_random=200)
+    metric.process({}, [sample.to_dict()])
+    np.testing.assert_allclose(metric.results[0]['boxes'],
+                               [[38, 38, 62, 62], [68, 58, 92, 82]])
+    assert metric.results[0]['crop'].tolist() == [30, 20, 80, 90]
+    # chance is measured inside the crop: a box as large as the crop is
+    # placed exactly on it, so it covers the carpals every time
+    sample.pred_parts = InstanceData(
+        bboxes=torch.zeros(1, 4), hr_bboxes=torch.tensor([[0., 0., 50., 70.]]))
+    evaluator.process([sample])
+    assert evaluator.evaluate(1)['parts/random_hit_rate'] == 100
+
+
 def test_metric_errors(tmp_path):
     register_all_modules()
     metric = PartHitMetric(ann_file=str(tmp_path / 'missing.json'))

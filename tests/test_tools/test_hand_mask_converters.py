@@ -270,6 +270,107 @@ def test_pseudo_hand_masks_cli_strict(radiograph_folder):
                           '--param', 'bogus=1'])
 
 
+def _fake_segmenter(preds, monkeypatch):
+    """Patch mmdet's inference: ``preds[stem]`` = [(mask, score), ...]."""
+    import torch
+    from mmdet.structures import DetDataSample
+    from mmengine.structures import InstanceData
+
+    def fake_inference(model, path):
+        stem = osp.splitext(osp.basename(path))[0]
+        masks = np.stack([m for m, _ in preds[stem]])
+        sample = DetDataSample()
+        sample.pred_instances = InstanceData(
+            masks=torch.from_numpy(masks),
+            bboxes=torch.tensor([[0., 0., 1., 1.]] * len(masks)),
+            scores=torch.tensor([sc for _, sc in preds[stem]]))
+        return sample
+
+    import mmdet.apis
+    monkeypatch.setattr(mmdet.apis, 'inference_detector', fake_inference)
+
+
+def test_pseudo_hand_masks_from_a_segmenter_file(radiograph_folder,
+                                                 tmp_path, monkeypatch):
+    """--segmenter mode (inference patched with known predictions): the
+    chosen hand becomes one annotation with all its pieces; an image without
+    a hand above the threshold is named with the best score; unreadable
+    files still are; the written file through attach_hands and
+    CropToHand(mask_background=True) blanks exactly the outside of the
+    predicted (two-piece) mask."""
+    from baa_mm.datasets.hand_file import attach_hands
+    from baa_mm.datasets.transforms import CropToHand
+    two_pieces = np.zeros((256, 256), bool)
+    two_pieces[40:120, 30:90] = True
+    two_pieces[150:200, 100:180] = True
+    other = np.zeros((256, 256), bool)
+    other[10:30, 200:250] = True
+    preds = {'21': [(two_pieces, 0.9), (other, 0.5)], '22': [(other, 0.8)],
+             '23': [(two_pieces, 0.2)], '24': [(other, 0.35)],
+             'flat': [(other, 0.1)]}
+    _fake_segmenter(preds, monkeypatch)
+    seg = dict(model=None, rule='score', score_thr=0.3, config='seg.py',
+               checkpoint='seg.pth')
+    out = pseudo_tool.run(radiograph_folder['img_dir'], {}, progress=False,
+                          segmenter=seg)
+    summary = out['summary']
+    assert out['coco']['info']['segmenter'] == dict(
+        config='seg.py', checkpoint='seg.pth', rule='score', score_thr=0.3)
+    assert 'params' not in out['coco']['info']
+    assert {x['file'] for x in summary['skipped']} == {'empty.png',
+                                                       'notes.txt'}
+    no_mask = {n['file']: n['reason'] for n in summary['no_mask']}
+    assert set(no_mask) == {'23.png', 'flat.png'}
+    assert no_mask['23.png'] == 'no hand scored >= 0.3 (best 0.200)'
+    anns = {a['image_id']: a for a in out['coco']['annotations']}
+    assert sorted(anns) == [21, 22, 24]
+    assert len(anns[21]['segmentation']) == 2  # both pieces, one hand
+    assert anns[21]['area'] == int(two_pieces.sum())
+    assert anns[21]['bbox'] == [30., 40., 150., 160.]
+    path = tmp_path / 'pred.json'
+    path.write_text(json.dumps(out['coco']))
+    rows, missing = attach_hands([dict(img_id=str(i)) for i in
+                                  (21, 22, 23, 24)], str(path))
+    assert missing == ['23']
+    img = np.full((256, 256), 100, np.uint8)
+    res = CropToHand(margin=0., mask_background=True)(dict(
+        img=img, hand_bbox=rows[0]['hand_bbox'],
+        hand_polygons=rows[0]['hand_polygons']))
+    assert res['crop_bbox'] == [30, 40, 180, 200]
+    kept = res['img'] > 0
+    assert mask_iou(kept, two_pieces[40:200, 30:180]) > 0.97
+
+
+def test_pseudo_hand_masks_cli_with_a_real_segmenter(radiograph_folder,
+                                                     tmp_path):
+    """A random-init smoke segmenter through mmdet's own inference: with a
+    threshold above 1 every readable image is named, none is written."""
+    import torch
+    from mmdet.apis import init_detector
+
+    import baa_mm  # noqa: F401
+    smoke = osp.join(REPO, 'configs', 'quick_schedules',
+                     'mask-rcnn_r18_fpn_1xb2-1e_phantom-64px.py')
+    torch.manual_seed(0)
+    model = init_detector(smoke, None, device='cpu')
+    ckpt = str(tmp_path / 'seg.pth')
+    torch.save(dict(state_dict=model.state_dict(), meta=dict()), ckpt)
+    out = str(tmp_path / 'pred.json')
+    summary = pseudo_tool.main([radiograph_folder['img_dir'], out,
+                                '--segmenter', smoke, ckpt, '--score-thr',
+                                '1.01', '--no-progress'])
+    assert summary['num_masked'] == 0
+    assert sorted(n['file'] for n in summary['no_mask']) == [
+        '21.png', '22.png', '23.png', '24.jpg', 'flat.png']
+    assert all(n['reason'].startswith('no hand scored >= 1.01')
+               for n in summary['no_mask'])
+    with open(out) as f:
+        assert json.load(f)['info']['segmenter']['score_thr'] == 1.01
+    with pytest.raises(FileNotFoundError, match='nope.pth'):
+        pseudo_tool.main([radiograph_folder['img_dir'], out, '--segmenter',
+                          smoke, str(tmp_path / 'nope.pth')])
+
+
 # ---------------------------------------------------------------------------
 # real RSNA data (skipped when absent)
 # ---------------------------------------------------------------------------

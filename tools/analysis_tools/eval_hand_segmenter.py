@@ -45,9 +45,7 @@ def segment_folder(model, img_dir: str, poly_dir: Optional[str],
                    score_thr: float = 0.3) -> List[Dict]:
     """One row per image file: the chosen hand's mask and, with an
     outline, its IoU. Unreadable files raise with the file named."""
-    from mmdet.apis import inference_detector
-
-    from baa_mm.models.utils import choose_hand
+    from baa_mm.apis import segment_hand
     rows = []
     for name in list_folder_files(img_dir):
         path = osp.join(img_dir, name)
@@ -58,19 +56,17 @@ def segment_folder(model, img_dir: str, poly_dir: Optional[str],
             except ValueError as e:
                 raise SystemExit(f'error: {path}: {e}') from e
         t0 = time.perf_counter()
-        pred = inference_detector(model, path).pred_instances.cpu()
+        try:
+            hand = segment_hand(model, path, img.shape, rule, score_thr)
+        except ValueError as e:
+            raise SystemExit(f'error: {e}') from e
         ms = (time.perf_counter() - t0) * 1000
-        k = choose_hand(pred, rule, score_thr)
-        mask = pred.masks[k].numpy().astype(bool) if k >= 0 else \
-            np.zeros(img.shape, bool)
-        if mask.shape != img.shape:
-            raise SystemExit(f'error: {path}: mask {mask.shape} vs image '
-                             f'{img.shape}')
+        mask = hand.mask
         row = dict(id=stem, set='', height=img.shape[0], width=img.shape[1],
-                   score=float(pred.scores[k]) if k >= 0 else 0.,
-                   num_hands=int((pred.scores >= score_thr).sum()),
+                   score=hand.score if hand.found else 0.,
+                   num_hands=hand.num_hands,
                    iou=None, precision=None, recall=None, ms=ms,
-                   reason='' if k >= 0 else 'no hand',
+                   reason='' if hand.found else 'no hand',
                    img=img, mask=mask, gt=None)
         sly = osp.join(poly_dir, stem + '.json') if poly_dir else None
         if sly and osp.isfile(sly):
@@ -128,12 +124,8 @@ def main(argv=None) -> dict:
                        ('outline folder', args.poly_dir)):
         if path and not osp.isdir(path):
             raise SystemExit(f'error: {what} not found: {path}')
-    from mmdet.apis import init_detector
-
-    import baa_mm  # noqa: F401  (registers baa_mm's modules)
-    from baa_mm.engine import load_local_checkpoint
-    model = init_detector(args.config, None, device=args.device)
-    load_local_checkpoint(model, args.checkpoint, strict=True)
+    from baa_mm.apis import init_hand_segmenter
+    model = init_hand_segmenter(args.config, args.checkpoint, args.device)
     rows = segment_folder(model, args.img_dir, args.poly_dir, args.rule,
                           args.score_thr)
     outlined = [r for r in rows if r['iou'] is not None]

@@ -1,5 +1,17 @@
 """Automatic ("pseudo") hand masks for a folder of radiographs -> COCO.
 
+The masks come from the classical algorithm below, or, with
+``--segmenter CONFIG CHECKPOINT``, from a trained hand segmenter (a
+``configs/hand_seg`` Mask R-CNN; the chosen hand per image by ``--rule`` and
+``--score-thr``, see :func:`baa_mm.apis.segment_hand`). The second is how
+the PRSNet background-removal configs get the masks of their training and
+test images (``docs/user_guides/dataset_preparation.md``)::
+
+    python tools/dataset_converters/pseudo_hand_masks.py data/phantom_v2_hr/test \
+        data/phantom_v2_hr/annotations/test_pred_hand_masks.json \
+        --segmenter configs/hand_seg/mask-rcnn_r18_fpn_1xb8-12e_phantom-v2-256px.py \
+        work_dirs/seg/epoch_12.pth
+
 Example::
 
     python tools/dataset_converters/pseudo_hand_masks.py \
@@ -16,7 +28,8 @@ override any of them with ``--param KEY=VALUE``).
 Output: a COCO instances file with category ``hand``: one image entry per
 image that got a mask (``id`` = the numeric file stem, else a running
 number; ``file_name`` = the file's name) and **one annotation per kept
-connected component** (``segmentation`` polygons traced on the pixel edges,
+connected component** (with ``--segmenter``: one annotation per image, the
+chosen hand, all its pieces) (``segmentation`` polygons traced on the pixel edges,
 ``bbox``, ``area`` = pixel count, ``iscrowd`` 0).
 
 Nothing is dropped silently: files that cannot be decoded (empty, corrupt,
@@ -51,13 +64,16 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from baa_mm.apis import init_hand_segmenter, segment_hand
 from baa_mm.datasets.coco_file import load_coco
 from baa_mm.datasets.folder import list_folder_files
 from baa_mm.datasets.hand_masks import (PSEUDO_MASK_DEFAULTS, coco_image_id,
-                                        mask_iou, mask_to_coco_polygons,
+                                        mask_bbox, mask_iou,
+                                        mask_to_coco_polygons,
                                         parse_mask_params, polygon_to_mask,
                                         pseudo_hand_mask)
 from baa_mm.datasets.image_io import decode_radiograph
+from baa_mm.models.utils import HAND_RULES
 from baa_mm.visualization.mask_overlay import draw_mask_overlay
 
 
@@ -151,6 +167,15 @@ def component_annotations(mask: np.ndarray, img_id: int, epsilon: float,
     return anns, n - 1
 
 
+def mask_annotation(mask: np.ndarray, img_id: int, epsilon: float,
+                    ann_id: int) -> dict:
+    """One COCO annotation covering every piece of ``mask``."""
+    return dict(id=ann_id, image_id=img_id, category_id=1,
+                segmentation=mask_to_coco_polygons(mask, epsilon=epsilon),
+                area=int(np.count_nonzero(mask)), bbox=mask_bbox(mask),
+                iscrowd=0)
+
+
 def run(img_dir: str,
         params: dict,
         vis_dir: Optional[str] = None,
@@ -159,9 +184,15 @@ def run(img_dir: str,
         vis_size: int = 512,
         progress: bool = True,
         exclude: Sequence[str] = (),
-        max_images: Optional[int] = None) -> dict:
+        max_images: Optional[int] = None,
+        segmenter: Optional[dict] = None) -> dict:
     """Mask the files of ``img_dir`` (less the ``exclude`` stems, at most
-    ``max_images``); returns the COCO dict and a summary."""
+    ``max_images``); returns the COCO dict and a summary.
+
+    ``segmenter`` (``dict(model, rule, score_thr, config, checkpoint)``)
+    takes the masks from a trained segmenter instead of
+    :func:`pseudo_hand_mask` (``params`` is then unused).
+    """
     files, num_excluded, num_over = select_files(img_dir, exclude,
                                                  max_images)
     gts = _gt_masks(gt_coco) if gt_coco else {}
@@ -185,22 +216,33 @@ def run(img_dir: str,
             if bar:
                 bar.update()
             continue
-        mask, info = pseudo_hand_mask(img, return_info=True, **params)
+        if segmenter is None:
+            mask, info = pseudo_hand_mask(img, return_info=True, **params)
+            reason = info['reason']
+        else:
+            hand = segment_hand(segmenter['model'], path, img.shape,
+                                segmenter['rule'], segmenter['score_thr'])
+            mask, reason = hand.mask, hand.reason
         gt = gt_mask_for(gts[name], img.shape) if name in gts else None
         iou = None
         if gt is not None:
             iou = mask_iou(mask, gt)
             ious[name] = iou
         if not mask.any():
-            no_mask.append(dict(file=name, reason=info['reason']))
-            text = f'{stem}: NO MASK\n{info["reason"]}'
+            no_mask.append(dict(file=name, reason=reason))
+            text = f'{stem}: NO MASK\n{reason}'
         else:
             img_id = coco_image_id(stem, used)
             used.add(img_id)
             h, w = mask.shape
             images.append(dict(id=img_id, file_name=name, width=w, height=h))
-            anns, num = component_annotations(mask, img_id, epsilon,
-                                              len(annotations) + 1)
+            if segmenter is None:
+                anns, num = component_annotations(mask, img_id, epsilon,
+                                                  len(annotations) + 1)
+            else:
+                anns = [mask_annotation(mask, img_id, epsilon,
+                                        len(annotations) + 1)]
+                num = len(anns[0]['segmentation'])
             annotations += anns
             text = f'{stem}: {num} component(s)'
         if iou is not None:
@@ -224,11 +266,18 @@ def run(img_dir: str,
             mean_iou=float(np.mean(list(ious.values()))) if ious else None,
             min_iou=float(min(ious.values())) if ious else None,
             num_gt_not_in_folder=len(missing_gt))
+    if segmenter is None:
+        method = dict(description='pseudo hand masks (baa_mm '
+                      'tools/dataset_converters/pseudo_hand_masks.py)',
+                      params=dict(PSEUDO_MASK_DEFAULTS, **params))
+    else:
+        method = dict(description='hand masks predicted by a segmenter '
+                      '(baa_mm tools/dataset_converters/'
+                      'pseudo_hand_masks.py --segmenter)',
+                      segmenter={k: segmenter[k] for k in (
+                          'config', 'checkpoint', 'rule', 'score_thr')})
     coco = dict(
-        info=dict(description='pseudo hand masks (baa_mm '
-                  'tools/dataset_converters/pseudo_hand_masks.py)',
-                  source=osp.abspath(img_dir),
-                  params=dict(PSEUDO_MASK_DEFAULTS, **params),
+        info=dict(**method, source=osp.abspath(img_dir),
                   num_excluded=num_excluded, num_over_max=num_over,
                   skipped=skipped, no_mask=no_mask),
         licenses=[],
@@ -287,6 +336,18 @@ def parse_args(argv=None) -> argparse.Namespace:
                         '(files of folders, lines of text files)')
     parser.add_argument('--max-images', type=int,
                         help='process at most N files (sorted names)')
+    parser.add_argument('--segmenter', nargs=2, metavar=('CONFIG', 'CKPT'),
+                        help='take the masks from this trained hand '
+                        'segmenter (a configs/hand_seg config and its '
+                        'checkpoint) instead of the pseudo-mask algorithm')
+    parser.add_argument('--score-thr', type=float, default=0.3,
+                        help='with --segmenter: a hand needs this score '
+                        '(default 0.3)')
+    parser.add_argument('--rule', default='score', choices=HAND_RULES,
+                        help='with --segmenter: which hand to keep when '
+                        'several pass (default: the most confident)')
+    parser.add_argument('--device', default='cpu',
+                        help='with --segmenter (default cpu)')
     parser.add_argument('--no-progress', action='store_true')
     parser.add_argument('--strict', action='store_true',
                         help='exit 1 if any file was skipped or unmasked')
@@ -303,9 +364,16 @@ def main(argv=None) -> dict:
         params['work_size'] = args.work_size
     if args.max_components is not None:
         params['max_components'] = args.max_components
+    segmenter = None
+    if args.segmenter:
+        config, checkpoint = args.segmenter
+        segmenter = dict(
+            model=init_hand_segmenter(config, checkpoint, args.device),
+            config=config, checkpoint=checkpoint, rule=args.rule,
+            score_thr=args.score_thr)
     result = run(args.img_dir, params, args.vis_dir, args.gt_coco,
                  args.epsilon, args.vis_size, not args.no_progress,
-                 args.exclude_stems, args.max_images)
+                 args.exclude_stems, args.max_images, segmenter)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     tmp = args.out + '.tmp'
     with open(tmp, 'w') as f:

@@ -95,8 +95,11 @@ class PartHitMetric(BaseMetric):
     the *density*: the share of a box's pixels inside the union of the
     informative boxes, and the *centre hit rate*: the box centre lies in an
     informative box (selected vs random). Boxes are read from
-    ``pred_parts.hr_bboxes`` (full resolution = annotation coordinates when
-    the test pipeline does not crop). Keys (prefix ``parts/``, percent):
+    ``pred_parts.hr_bboxes`` (full resolution); when the test pipeline
+    cropped the image (``CropToHand``'s ``crop_bbox`` in the metainfo, as in
+    the background-removal configs) they are shifted back into the
+    annotation's coordinates and the random boxes are placed inside the
+    crop, the region the model could choose from. Keys (prefix ``parts/``, percent):
     ``hit_rate``, ``random_hit_rate``, ``hit_ratio``, ``density``,
     ``random_density``, ``density_ratio``, ``centre_hit_rate``,
     ``random_centre_hit_rate``, ``hit_rate_rank<k>`` and ``box_size`` (mean
@@ -164,9 +167,16 @@ class PartHitMetric(BaseMetric):
             if img_id not in self.images:
                 raise KeyError(f'image {img_id} has no informative_boxes in '
                                'the annotation file')
-            boxes = parts.get('hr_bboxes', parts['bboxes'])
-            self.results.append(
-                dict(img_id=img_id, boxes=np.asarray(boxes, np.float64)))
+            boxes = np.asarray(parts.get('hr_bboxes', parts['bboxes']),
+                               np.float64)
+            ann = self.images[img_id]
+            crop = sample.get('crop_bbox')
+            if crop is None:
+                crop = [0, 0, ann['width'], ann['height']]
+            x1, y1 = float(crop[0]), float(crop[1])
+            self.results.append(dict(
+                img_id=img_id, boxes=boxes + [x1, y1, x1, y1],
+                crop=np.asarray(crop, np.float64)))
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         rng = np.random.default_rng(self.seed)
@@ -180,8 +190,10 @@ class PartHitMetric(BaseMetric):
             for row in hit:
                 names.update(ann['boxes'][j]['name']
                              for j in np.flatnonzero(row))
-            rand = random_boxes_like(res['boxes'], ann['width'], ann['height'],
-                                     self.num_random, rng)
+            cx1, cy1, cx2, cy2 = res['crop']
+            rand = random_boxes_like(res['boxes'], cx2 - cx1, cy2 - cy1,
+                                     self.num_random, rng) + [cx1, cy1, cx1,
+                                                              cy1]
             rand_hits.append(
                 box_hits(rand, targets, self.min_cover).any(axis=1).mean())
             mask = np.zeros((ann['height'], ann['width']), bool)
