@@ -4,21 +4,29 @@ One row per input, always (``status`` ok / rejected / error, with the
 reason), written to ``--out`` (CSV or JSON) and counted at the end; one bad
 file never ends the run.
 
+With ``--out`` the run is journalled: the rows of every finished batch go
+to ``OUT.rank<r>.part.jsonl`` at once, and a run that was killed resumes
+when started again with the same inputs and ``--out`` (rows already written
+are skipped; see :mod:`baa_mm.apis.sharded_inference`). Over several
+processes (``tools/dist_infer.sh``, or torchrun / slurm with
+``--launcher``) each takes a shard of the inputs and rank 0 writes one
+file in input order, the same as a single-process run.
+
 Examples:
     python tools/infer.py CONFIG CKPT hand1.png hand2.dcm --sex F M
     python tools/infer.py CONFIG CKPT exports/ --out results.csv \\
         --show-dir vis --batch-size 16
     python tools/infer.py CONFIG CKPT list.csv --out results.json
+    bash tools/dist_infer.sh CONFIG CKPT 8 archive/ --out results.csv
 """
 import argparse
-import csv
-import json
 import os
 import os.path as osp
 import sys
 
-from baa_mm.apis import (ROW_FIELDS, BoneAgeInferencer, ImageChecks,
+from baa_mm.apis import (BoneAgeInferencer, ImageChecks, run_sharded,
                          summarize_rows)
+from baa_mm.utils import close_process_group, init_launcher
 
 
 def parse_args(argv=None):
@@ -57,30 +65,18 @@ def parse_args(argv=None):
                         help="calibration file; 'auto': <checkpoint stem>"
                         "_calibration.npz when it exists; 'none': none")
     parser.add_argument('--no-progress', action='store_true')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
+                        default='none',
+                        help='several processes, each with a shard of the '
+                        'inputs (needs --out)')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
+    if args.launcher != 'none' and not args.out:
+        parser.error('--launcher needs --out (rank 0 writes every row)')
     suffix = osp.splitext(args.out or '')[1].lower()
     if args.out and suffix not in ('.csv', '.json'):
         parser.error(f'--out must end in .csv or .json, got {args.out}')
     return args
-
-
-def write_rows(rows, path: str) -> None:
-    """Write result rows as CSV (the :data:`ROW_FIELDS` columns) or JSON."""
-    folder = osp.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    if path.lower().endswith('.json'):
-        with open(path, 'w') as f:
-            json.dump([{k: r.get(k) for k in ROW_FIELDS} for r in rows], f,
-                      indent=1)
-        return
-    with open(path, 'w', newline='') as f:
-        writer = csv.DictWriter(f, fieldnames=ROW_FIELDS,
-                                extrasaction='ignore')
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: '' if row.get(k) is None else row[k]
-                             for k in ROW_FIELDS})
 
 
 def _one_or_each(values):
@@ -90,21 +86,38 @@ def _one_or_each(values):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    rank, world_size = init_launcher(args.launcher)
+    device = args.device
+    if device is None and args.launcher != 'none':
+        import torch
+        if torch.cuda.is_available():
+            device = f"cuda:{os.environ.get('LOCAL_RANK', 0)}"
     inferencer = BoneAgeInferencer(
-        args.config, args.checkpoint, args.device,
+        args.config, args.checkpoint, device,
         checks=ImageChecks(min_size=args.min_size),
         calibration=None if args.calibration == 'none' else
         args.calibration, no_hand=args.no_hand,
-        show_progress=not args.no_progress)
+        show_progress=not args.no_progress and rank == 0)
+    kwargs = dict(sex=_one_or_each(args.sex),
+                  chrono_age=_one_or_each(args.chrono_age),
+                  show_dir=args.show_dir, with_maps=args.with_maps,
+                  grad_cam=args.grad_cam)
     try:
-        rows = inferencer(args.inputs, batch_size=args.batch_size,
-                          sex=_one_or_each(args.sex),
-                          chrono_age=_one_or_each(args.chrono_age),
-                          show_dir=args.show_dir, with_maps=args.with_maps,
-                          grad_cam=args.grad_cam)
+        if args.out:
+            from mmengine.dist import barrier
+            rows = run_sharded(inferencer, args.inputs, args.out,
+                               args.batch_size, rank, world_size,
+                               barrier if world_size > 1 else None, **kwargs)
+        else:
+            rows = inferencer(args.inputs, batch_size=args.batch_size,
+                              **kwargs)
     except ValueError as e:  # the inputs or their sex / age values
         print(f'error: {e}', file=sys.stderr)
         return 2
+    finally:
+        close_process_group()
+    if rows is None:  # not rank 0: rank 0 reports
+        return 0
     for row in rows:
         if row['status'] == 'ok':
             text = f"{row['pred_age']:.1f} {row['unit']}"
@@ -118,7 +131,6 @@ def main(argv=None) -> int:
             text = f"{row['status']}: {row['reason']}"
         print(f"{row['path']}: {text}")
     if args.out:
-        write_rows(rows, args.out)
         print(f'wrote {len(rows)} rows to {args.out}')
     counts = summarize_rows(rows)
     print('summary: ' + ', '.join(f'{k} {v}' for k, v in counts.items()))

@@ -20,7 +20,7 @@ read, run and drawn one chunk at a time.
 import os
 import os.path as osp
 import sys
-from typing import List, Optional, Union
+from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
@@ -172,29 +172,53 @@ class BoneAgeInferencer(BaseInferencer):
             suffix), with the keys of
             :data:`~baa_mm.apis.result_rows.ROW_FIELDS`.
         """
+        pre_kw, fwd_kw, vis_kw, _ = self._dispatch_kwargs(**kwargs)
+        records, ignored = self.collect(inputs, **pre_kw)
+        rows = []
+        for batch in self.run_records(records, batch_size,
+                                      return_datasamples, **fwd_kw,
+                                      **vis_kw):
+            rows.extend(batch)
+        return rows + [self.ignored_row(p) for p in ignored]
+
+    def collect(self, inputs, sex=None, chrono_age=None
+                ) -> Tuple[List[InferenceInput], List[str]]:
+        """The records to run (in order, with ``sex`` / ``chrono_age``
+        applied as :meth:`__call__` describes) and the files folder searches
+        passed over (no image suffix)."""
+        collection = collect_inputs(inputs)
+        records = apply_overrides(collection.inputs, sex=sex,
+                                  chrono_age=chrono_age)
+        return records, collection.ignored
+
+    def run_records(self,
+                    records: Sequence[InferenceInput],
+                    batch_size: int = 8,
+                    return_datasamples: bool = False,
+                    with_maps: bool = False,
+                    grad_cam: Union[bool, dict] = False,
+                    show_dir: Optional[str] = None) -> Iterator[List[dict]]:
+        """Run records chunk by chunk; yields the rows of each chunk (one
+        per record, in order) as soon as it is done, so that a caller can
+        write them before the next chunk (resumable runs)."""
         if batch_size < 1:
             raise ValueError(f'batch_size must be at least 1, got '
                              f'{batch_size}')
-        pre_kw, fwd_kw, vis_kw, _ = self._dispatch_kwargs(**kwargs)
-        collection = collect_inputs(inputs)
-        records = apply_overrides(collection.inputs, **pre_kw)
-        rows = []
         bar = ProgressBar(len(records), file=sys.stderr) \
             if self.show_progress and records else None
         for start in range(0, len(records), batch_size):
             chunk = records[start:start + batch_size]
-            prepared = [self._prepare(rec, bool(vis_kw.get('show_dir')))
-                        for rec in chunk]
-            self.forward(prepared, **fwd_kw)
-            self.visualize(prepared, **vis_kw)
-            rows.extend(self.postprocess(prepared, return_datasamples))
+            prepared = [self._prepare(rec, bool(show_dir)) for rec in chunk]
+            self.forward(prepared, with_maps=with_maps, grad_cam=grad_cam)
+            self.visualize(prepared, show_dir=show_dir)
+            yield self.postprocess(prepared, return_datasamples)
             if bar is not None:
                 bar.update(len(chunk))
         if bar is not None:
             sys.stderr.write('\n')
-        return rows + [self._ignored_row(p) for p in collection.ignored]
 
-    def _ignored_row(self, path: str) -> dict:
+    def ignored_row(self, path: str) -> dict:
+        """The ``rejected`` row of a file a folder search passed over."""
         row = new_row(path, self.unit)
         row.update(status='rejected', reason=f'not an image file (suffix '
                    f'{osp.splitext(path)[1]!r}); not read')

@@ -1,10 +1,14 @@
 """Distributed set-up that also works on machines without a GPU."""
 import os
+from typing import Tuple
 
 import torch
 import torch.distributed as dist
 
-__all__ = ['init_cpu_process_group', 'setup_launcher', 'close_process_group']
+__all__ = [
+    'init_cpu_process_group', 'setup_launcher', 'close_process_group',
+    'init_launcher'
+]
 
 
 def init_cpu_process_group(backend: str = 'gloo', timeout_s: int = 1800) -> bool:
@@ -62,6 +66,28 @@ def setup_launcher(cfg, launcher: str) -> None:
         type='MMDistributedDataParallel')
     wrapper['device_ids'] = None
     cfg.model_wrapper_cfg = wrapper
+
+
+def init_launcher(launcher: str) -> Tuple[int, int]:
+    """A process group for a tool that has no Runner (inference): NCCL
+    through mmengine's launchers where CUDA exists, gloo from torchrun's
+    environment on CPU. Returns ``(rank, world_size)``; ``(0, 1)`` for
+    ``'none'``.
+
+    Raises:
+        SystemExit: a launcher other than ``pytorch`` without CUDA.
+    """
+    if launcher == 'none':
+        return 0, 1
+    if torch.cuda.is_available():
+        from mmengine.dist import init_dist
+        init_dist(launcher)
+    elif launcher != 'pytorch':
+        raise SystemExit(f'error: --launcher {launcher} needs CUDA; on CPU '
+                         'use --launcher pytorch (tools/dist_infer.sh).')
+    else:
+        init_cpu_process_group('gloo')
+    return dist.get_rank(), dist.get_world_size()
 
 
 def close_process_group() -> None:
