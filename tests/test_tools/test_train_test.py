@@ -2,6 +2,7 @@
 import csv
 import glob
 import json
+import os
 import os.path as osp
 import subprocess
 
@@ -90,6 +91,48 @@ def test_dist_train_and_test_two_processes_gloo(phantom_root, tmp_path):
         ids = [r['img_id'] for r in csv.DictReader(f)]
     with open(osp.join(phantom_root, 'test.csv')) as f:
         assert ids == [r['id'] for r in csv.DictReader(f)]
+
+
+def test_dist_train_two_simulated_nodes_trains_and_resumes(phantom_root,
+                                                          tmp_path):
+    """Two nodes on one machine: two torchrun invocations of dist_train.sh
+    with NNODES=2 (NODE_RANK 0 and 1, one process each, gloo) form one
+    2-rank job; the same pair resumes it from the last checkpoint (a
+    constant lr: the smoke schedule's one-cycle needs more steps than one
+    epoch of this tiny set has)."""
+    work = str(tmp_path / 'nodes')
+    port = str(29600 + os.getpid() % 300)
+
+    def launch(epochs, *extra):
+        outs = [open(tmp_path / f'node{node}_{epochs}.log', 'w+')
+                for node in (0, 1)]
+        procs = [subprocess.Popen(
+            ['bash', 'tools/dist_train.sh', SMOKE, '1', '--data-root',
+             phantom_root, '--work-dir', work, *extra, '--cfg-options',
+             'param_scheduler=None', f'train_cfg.max_epochs={epochs}'],
+            cwd=REPO,
+            env=dict(os.environ, PYTHONPATH=REPO, PYTHON=PYTHON, NNODES='2',
+                     NODE_RANK=str(node), MASTER_ADDR='127.0.0.1',
+                     PORT=port), stdout=outs[node],
+            stderr=subprocess.STDOUT, text=True) for node in (0, 1)]
+        logs = []
+        for p, out in zip(procs, outs):
+            p.wait(timeout=600)
+            out.seek(0)
+            logs.append(out.read())
+            out.close()
+            assert p.returncode == 0, logs[-1][-4000:]
+        return logs
+
+    launch(1)
+    assert osp.isfile(osp.join(work, 'epoch_1.pth'))
+    # 16 images, batch 2, world size 2 -> 4 iterations per epoch
+    assert max(r['iter'] for r in _scalars(work) if 'loss' in r) == 4
+    logs = launch(2, '--resume')
+    assert 'resumed epoch: 1, iter: 4' in logs[0]
+    assert osp.isfile(osp.join(work, 'epoch_2.pth'))
+    iters = sorted({r['iter'] for r in _scalars(work) if 'loss' in r})
+    assert max(iters) == 8
 
 
 def test_missing_data_root_is_a_clear_error(tmp_path):
