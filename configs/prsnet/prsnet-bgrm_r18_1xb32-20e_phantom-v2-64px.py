@@ -8,7 +8,7 @@
 # written by
 #   python tools/dataset_converters/pseudo_hand_masks.py data/phantom_v2/SPLIT \
 #       data/phantom_v2/annotations/SPLIT_pred_hand_masks.json \
-#       --segmenter configs/hand_seg/mask-rcnn_r18_fpn_1xb8-12e_phantom-v2-256px.py \
+#       --segmenter configs/hand_seg/mask-rcnn_r18_fpn_1xb8-12e_phantom-v2-128px.py \
 #       SEGMENTER_CKPT
 # for SPLIT in train, val and test (the segmenter trained on the phantom
 # v2 train split's hand masks, as that config's comment says). An image where no hand reached the
