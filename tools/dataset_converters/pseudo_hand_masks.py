@@ -7,10 +7,10 @@ The masks come from the classical algorithm below, or, with
 the PRSNet background-removal configs get the masks of their training and
 test images (``docs/user_guides/dataset_preparation.md``)::
 
-    python tools/dataset_converters/pseudo_hand_masks.py data/phantom_v2_hr/test \
-        data/phantom_v2_hr/annotations/test_pred_hand_masks.json \
-        --segmenter configs/hand_seg/mask-rcnn_r18_fpn_1xb8-12e_phantom-v2-256px.py \
-        work_dirs/seg/epoch_12.pth
+    python tools/dataset_converters/pseudo_hand_masks.py data/phantom_v2/test \
+        data/phantom_v2/annotations/test_pred_hand_masks.json \
+        --segmenter configs/hand_seg/mask-rcnn_r18_fpn_1xb8-12e_phantom-v2-128px.py \
+        work_dirs/mask-rcnn_r18_fpn_1xb8-12e_phantom-v2-128px/epoch_12.pth
 
 Example::
 
