@@ -3,7 +3,8 @@
 ::
 
     inputs ─► records (+ files a folder search passed over), index 0..N-1
-      │ rank r of W takes the indices i with i % W == r, less those done
+      │ cut into the batches a single process would run; rank r of W takes
+      │ the batches k with k % W == r, less those done
       ▼
     rows of each finished batch ─► OUT.rank<r>.part.jsonl (appended, flushed)
       │ barrier
@@ -14,8 +15,10 @@ The part files are the run's journal. A run that is killed leaves them; the
 next run with the same inputs and ``OUT`` (any number of processes) reads
 them, skips every row already written and runs only the rest, so no row is
 lost or written twice. A line cut short by the kill is ignored (its input
-runs again). Rows keep their types in the journal (JSON lines), so the
-final CSV or JSON is the same as a single-process run's.
+runs again). Every image is predicted in the same batch as in a
+single-process run with the same ``batch_size``, and rows keep their types
+in the journal (JSON lines), so the final CSV or JSON is the one a single
+process writes.
 """
 import glob
 import json
@@ -133,17 +136,24 @@ def run_sharded(inferencer: BoneAgeInferencer,
               'already written by an earlier run', flush=True)
     if barrier is not None:
         barrier()  # every rank has read the journals before any writes
-    mine = [i for i in range(len(paths))
-            if i % world_size == rank and i not in done]
+    # Shards are whole batches of the single-process run (batch k goes to
+    # rank k % world_size), so every image is predicted in the company it
+    # would have had in one process. A batch counts as done only when all
+    # its rows are (a kill while journalling one re-runs it whole).
+    batches = [list(range(start, min(start + batch_size, len(records))))
+               for start in range(0, len(records), batch_size)]
+    todo = [i for k, batch in enumerate(batches)
+            if k % world_size == rank and not all(i in done for i in batch)
+            for i in batch]
     journal = part_path(out, rank)
     _drop_cut_line(journal)
-    todo = [i for i in mine if i < len(records)]
-    batches = inferencer.run_records([records[i] for i in todo], batch_size,
+    rows_of = inferencer.run_records([records[i] for i in todo], batch_size,
                                      **run_kwargs)
     # each batch is journalled as soon as it is done, before the next runs
-    for start, rows in zip(range(0, len(todo), batch_size), batches):
+    for start, rows in zip(range(0, len(todo), batch_size), rows_of):
         _append(journal, rows, todo[start:start + batch_size])
-    skipped = [i for i in mine if i >= len(records)]
+    skipped = [i for i in range(len(records), len(paths))
+               if i % world_size == rank and i not in done]
     if skipped:
         _append(journal, [inferencer.ignored_row(paths[i]) for i in skipped],
                 skipped)

@@ -83,6 +83,17 @@ def test_two_shards_merge_in_input_order(inferencer, archive, tmp_path):
     assert len(rows) == 19
     with pytest.raises(ValueError, match='needs a barrier'):
         run_sharded(inferencer, archive, out, world_size=2)
+    # shards are whole batches of the single-process run: with batches of
+    # 4 rank 1 takes batches 1 and 3 (inputs 4-7 and 12-15), so that each
+    # image is predicted beside the same images as in one process
+    out4 = str(tmp_path / 'res4.csv')
+    run_sharded(inferencer, archive, out4, 4, rank=1, world_size=2,
+                barrier=lambda: None, sex='F')
+    assert sorted(read_parts(out4)) == [4, 5, 6, 7, 12, 13, 14, 15]
+    rows = run_sharded(inferencer, archive, out4, 4, rank=0, world_size=2,
+                       barrier=lambda: None, sex='F')
+    assert [r['pred_age'] for r in rows] == \
+        [r['pred_age'] for r in inferencer(archive, batch_size=4, sex='F')]
 
 
 def test_a_killed_run_resumes(inferencer, archive, tmp_path, monkeypatch):
