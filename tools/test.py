@@ -78,8 +78,10 @@ def enable_tta(cfg: Config) -> Config:
     ``cfg.tta_pipeline`` (as mmpretrain's tools/test.py does).
 
     Defaults: ``dict(type='BoneAgeTTAModel')`` and the test pipeline with
-    its packer replaced by ``TestTimeAug`` over [identity, horizontal flip]
-    (identity first: the merged sample keeps the first view's fields).
+    ``TestTimeAug`` over [identity, horizontal flip] (identity first: the
+    merged sample keeps the first view's fields) inserted before the packer,
+    or before ``StoreFullResImage`` when the pipeline keeps a full-resolution
+    copy, so that the copy is flipped with the input.
     Changes ``cfg`` in place and returns it.
     """
     if 'tta_model' not in cfg:
@@ -91,14 +93,19 @@ def enable_tta(cfg: Config) -> Config:
             raise SystemExit(
                 'error: --tta needs test_dataloader.dataset.pipeline ending '
                 'in a packing transform, or a tta_pipeline in the config')
-        cfg.tta_pipeline = copy.deepcopy(test_pipeline)
-        cfg.tta_pipeline[-1] = dict(
+        steps = copy.deepcopy(test_pipeline)
+        # The flip goes right before the packer, or before the
+        # full-resolution copy where there is one (PRSNet crops its parts
+        # from that copy, which must show the flipped view too).
+        cut = next((k for k, t in enumerate(steps) if str(t.get(
+            'type', '')).endswith('StoreFullResImage')), len(steps) - 1)
+        cfg.tta_pipeline = steps[:cut] + [dict(
             type='TestTimeAug',
             transforms=[
                 [dict(type='RandomFlip', prob=0.),
                  dict(type='RandomFlip', prob=1., direction='horizontal')],
-                [test_pipeline[-1]],
-            ])
+                *[[t] for t in steps[cut:]],
+            ])]
     cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
     cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
     return cfg
