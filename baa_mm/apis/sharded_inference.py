@@ -146,6 +146,7 @@ def run_sharded(inferencer: BoneAgeInferencer,
             if k % world_size == rank and not all(i in done for i in batch)
             for i in batch]
     journal = part_path(out, rank)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     _drop_cut_line(journal)
     rows_of = inferencer.run_records([records[i] for i in todo], batch_size,
                                      **run_kwargs)

@@ -53,7 +53,7 @@ def _reference(inferencer, archive, out):
 def test_one_process_writes_what_the_inferencer_returns(inferencer, archive,
                                                         tmp_path):
     ref = _reference(inferencer, archive, str(tmp_path / 'ref.csv'))
-    out = str(tmp_path / 'res.csv')
+    out = str(tmp_path / 'new' / 'res.csv')  # the folder is made
     rows = run_sharded(inferencer, archive, out, batch_size=1, sex='F')
     with open(out) as f:
         assert f.read() == ref
