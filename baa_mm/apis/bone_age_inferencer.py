@@ -31,33 +31,21 @@ from mmengine.infer import BaseInferencer
 from mmengine.utils import ProgressBar
 
 from baa_mm.datasets.image_io import is_dicom, to_unit_range
-from baa_mm.registry import DATASETS, TRANSFORMS, VISUALIZERS
+from baa_mm.registry import TRANSFORMS, VISUALIZERS
 from .image_checks import ImageChecks, check_image
 from .calibration import InferenceCalibration
-from .inference import (describe_batch, init_estimator, predict_batch,
-                        test_pipeline_steps, transform_name)
+from .inference import (describe_batch, init_estimator, model_age_unit,
+                        predict_batch, test_pipeline_steps, transform_name)
 from .inputs import (InferenceInput, apply_overrides, collect_inputs,
                      fill_from_dicom)
 from .result_rows import add_flag, new_row
 
-__all__ = ['BoneAgeInferencer', 'model_age_unit']
+__all__ = ['BoneAgeInferencer']
 
 
 #: Longest side of the pictures ``show_dir`` gets, in pixels.
 VIS_SIZE = 512
 _SEX_NAMES = {0: 'F', 1: 'M'}
-
-
-def model_age_unit(cfg: Config) -> str:
-    """'months' or 'years': the unit of the config's test dataset."""
-    dataset = cfg.test_dataloader.dataset
-    if 'age_unit' in dataset:
-        return dataset['age_unit']
-    try:
-        cls = DATASETS.get(dataset['type'])
-    except KeyError:
-        cls = None
-    return getattr(cls, 'METAINFO', {}).get('age_unit', 'months')
 
 
 class BoneAgeInferencer(BaseInferencer):

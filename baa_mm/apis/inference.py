@@ -10,7 +10,7 @@ from mmengine.dataset import Compose
 
 from baa_mm.datasets.image_io import to_unit_range
 from baa_mm.datasets.label_file import parse_sex
-from baa_mm.registry import MODELS, TRANSFORMS
+from baa_mm.registry import DATASETS, MODELS, TRANSFORMS
 from baa_mm.structures import BoneAgeDataSample
 from baa_mm.engine import load_local_checkpoint
 from baa_mm.models.estimators.base import valid_shapes
@@ -20,11 +20,24 @@ from .calibration import input_thumbnail
 
 __all__ = [
     'init_estimator', 'inference_bone_age', 'predict_batch',
-    'describe_batch', 'test_pipeline_steps', 'transform_name'
+    'describe_batch', 'test_pipeline_steps', 'transform_name',
+    'model_age_unit'
 ]
 
 #: Transforms that need annotations; dropped from the test pipeline.
 _ANNOTATION_TRANSFORMS = ('LoadHandInstances', 'LoadAnnotations')
+
+
+def model_age_unit(cfg: Config) -> str:
+    """'months' or 'years': the unit of the config's test dataset."""
+    dataset = cfg.test_dataloader.dataset
+    if 'age_unit' in dataset:
+        return dataset['age_unit']
+    try:
+        cls = DATASETS.get(dataset['type'])
+    except KeyError:
+        cls = None
+    return getattr(cls, 'METAINFO', {}).get('age_unit', 'months')
 
 
 def init_estimator(config: Union[str, Config],

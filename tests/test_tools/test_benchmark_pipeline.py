@@ -6,8 +6,8 @@ import pytest
 
 from conftest import REPO, load_tool
 
-SMOKE = osp.join(REPO,
-                 'configs/quick_schedules/baseline_r18_1xb2-2e_phantom-64px.py')
+SMOKE = osp.join(REPO, 'configs', 'quick_schedules',
+                 'baseline_r18_1xb2-2e_phantom-64px.py')
 bench = load_tool('tools/analysis_tools/benchmark_pipeline.py')
 
 

@@ -27,7 +27,7 @@ from mmengine.utils import ProgressBar
 from torch.utils.data import DataLoader
 
 from baa_mm.apis import init_estimator
-from baa_mm.apis.bone_age_inferencer import model_age_unit
+from baa_mm.apis.inference import model_age_unit
 from baa_mm.apis.calibration import (GaussianScore, InferenceCalibration,
                                      conformal_quantile)
 from baa_mm.apis.inference import describe_batch, predict_batch

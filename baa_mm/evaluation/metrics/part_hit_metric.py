@@ -99,7 +99,8 @@ class PartHitMetric(BaseMetric):
     cropped the image (``CropToHand``'s ``crop_bbox`` in the metainfo, as in
     the background-removal configs) they are shifted back into the
     annotation's coordinates and the random boxes are placed inside the
-    crop, the region the model could choose from. Keys (prefix ``parts/``, percent):
+    crop, the region the model could choose from. Keys (prefix
+    ``parts/``, percent):
     ``hit_rate``, ``random_hit_rate``, ``hit_ratio``, ``density``,
     ``random_density``, ``density_ratio``, ``centre_hit_rate``,
     ``random_centre_hit_rate``, ``hit_rate_rank<k>`` and ``box_size`` (mean
