@@ -10,6 +10,7 @@ masks as COCO, e.g. for background removal with
 ``CropToHand(mask_background=True)``).
 """
 from dataclasses import dataclass
+
 import numpy as np
 import torch.nn as nn
 
@@ -82,4 +83,3 @@ def segment_hand(model: nn.Module, path: str, shape: tuple,
     if mask.shape != tuple(shape):
         raise ValueError(f'{path}: mask {mask.shape} vs image {tuple(shape)}')
     return HandMask(mask, float(pred.scores[k]), num)
-

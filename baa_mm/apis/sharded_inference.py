@@ -36,6 +36,11 @@ def part_path(out: str, rank: int) -> str:
     return f'{out}.rank{rank}.part.jsonl'
 
 
+def _journals(out: str) -> List[str]:
+    """Every rank's journal for the output ``out`` (any world size)."""
+    return sorted(glob.glob(glob.escape(out) + '.rank*.part.jsonl'))
+
+
 def read_parts(out: str) -> Dict[int, dict]:
     """Rows already written by earlier or current runs, by input index.
 
@@ -44,7 +49,7 @@ def read_parts(out: str) -> Dict[int, dict]:
     file and line.
     """
     done: Dict[int, dict] = {}
-    for path in sorted(glob.glob(glob.escape(out) + '.rank*.part.jsonl')):
+    for path in _journals(out):
         with open(path) as f:
             lines = f.read().split('\n')
         # the text after the last newline is '' or a line cut short
@@ -169,6 +174,6 @@ def run_sharded(inferencer: BoneAgeInferencer,
                            f'run (inputs {missing[:10]} ...)')
     rows = [done[i] for i in range(len(paths))]
     write_rows(rows, out)
-    for path in glob.glob(glob.escape(out) + '.rank*.part.jsonl'):
+    for path in _journals(out):
         os.remove(path)
     return rows

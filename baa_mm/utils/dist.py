@@ -43,6 +43,13 @@ def init_cpu_process_group(backend: str = 'gloo', timeout_s: int = 1800) -> bool
     return True
 
 
+def _require_pytorch_on_cpu(launcher: str, script: str) -> None:
+    """Without CUDA only torchrun's launcher (gloo) works: exit otherwise."""
+    if launcher != 'pytorch':
+        raise SystemExit(f'error: --launcher {launcher} needs CUDA; on CPU '
+                         f'use --launcher pytorch ({script}).')
+
+
 def setup_launcher(cfg, launcher: str) -> None:
     """Prepare ``cfg`` (an mmengine Config, changed in place) for a launcher,
     including CPU-only machines: gloo, a pre-initialised process group and
@@ -56,9 +63,7 @@ def setup_launcher(cfg, launcher: str) -> None:
         os.environ['LOCAL_RANK'] = '0'
     if launcher == 'none' or torch.cuda.is_available():
         return
-    if launcher != 'pytorch':
-        raise SystemExit(f'error: --launcher {launcher} needs CUDA; on CPU '
-                         'use --launcher pytorch (tools/dist_train.sh).')
+    _require_pytorch_on_cpu(launcher, 'tools/dist_train.sh')
     cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
     init_cpu_process_group('gloo')
     # DDP on a CPU module must not get device_ids.
@@ -82,10 +87,8 @@ def init_launcher(launcher: str) -> Tuple[int, int]:
     if torch.cuda.is_available():
         from mmengine.dist import init_dist
         init_dist(launcher)
-    elif launcher != 'pytorch':
-        raise SystemExit(f'error: --launcher {launcher} needs CUDA; on CPU '
-                         'use --launcher pytorch (tools/dist_infer.sh).')
     else:
+        _require_pytorch_on_cpu(launcher, 'tools/dist_infer.sh')
         init_cpu_process_group('gloo')
     return dist.get_rank(), dist.get_world_size()
 

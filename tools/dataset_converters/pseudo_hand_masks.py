@@ -28,9 +28,9 @@ override any of them with ``--param KEY=VALUE``).
 Output: a COCO instances file with category ``hand``: one image entry per
 image that got a mask (``id`` = the numeric file stem, else a running
 number; ``file_name`` = the file's name) and **one annotation per kept
-connected component** (with ``--segmenter``: one annotation per image, the
-chosen hand, all its pieces) (``segmentation`` polygons traced on the pixel edges,
-``bbox``, ``area`` = pixel count, ``iscrowd`` 0).
+connected component**; with ``--segmenter``, one annotation per image: the
+chosen hand, all its pieces (``segmentation`` polygons traced on the pixel
+edges, ``bbox``, ``area`` = pixel count, ``iscrowd`` 0).
 
 Nothing is dropped silently: files that cannot be decoded (empty, corrupt,
 not an image) are listed under ``skipped``, images where no hand was found
@@ -148,25 +148,6 @@ def select_files(img_dir: str, exclude: Sequence[str],
     return files, num_excluded, num_over
 
 
-def component_annotations(mask: np.ndarray, img_id: int, epsilon: float,
-                          first_id: int) -> Tuple[List[dict], int]:
-    """One COCO annotation per 8-connected component of ``mask`` (ids from
-    ``first_id``) and the number of components."""
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(
-        mask.astype(np.uint8), connectivity=8)
-    anns = []
-    for r in range(1, n):
-        polys = mask_to_coco_polygons(lab == r, epsilon=epsilon)
-        if not polys:
-            continue
-        x, y, bw, bh, area = (int(v) for v in stats[r])
-        anns.append(dict(
-            id=first_id + len(anns), image_id=img_id, category_id=1,
-            segmentation=polys, area=area,
-            bbox=[float(x), float(y), float(bw), float(bh)], iscrowd=0))
-    return anns, n - 1
-
-
 def mask_annotation(mask: np.ndarray, img_id: int, epsilon: float,
                     ann_id: int) -> dict:
     """One COCO annotation covering every piece of ``mask``."""
@@ -174,6 +155,20 @@ def mask_annotation(mask: np.ndarray, img_id: int, epsilon: float,
                 segmentation=mask_to_coco_polygons(mask, epsilon=epsilon),
                 area=int(np.count_nonzero(mask)), bbox=mask_bbox(mask),
                 iscrowd=0)
+
+
+def component_annotations(mask: np.ndarray, img_id: int, epsilon: float,
+                          first_id: int) -> Tuple[List[dict], int]:
+    """One COCO annotation per 8-connected component of ``mask`` (ids from
+    ``first_id``) and the number of components."""
+    n, lab = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    anns = []
+    for r in range(1, n):
+        ann = mask_annotation(lab == r, img_id, epsilon,
+                              first_id + len(anns))
+        if ann['segmentation']:
+            anns.append(ann)
+    return anns, n - 1
 
 
 def run(img_dir: str,
