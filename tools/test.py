@@ -167,6 +167,7 @@ def main():
         mae = metrics.get('bone_age/MAE')
         if mae is not None:
             print(f'MAE on {split}: {mae:.2f} {unit}')
+    del runner  # its DDP model holds the process group
     close_process_group()
 
 

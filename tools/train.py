@@ -107,6 +107,7 @@ def main():
     # Resuming reads the message hub: allow-list its globals (torch>=2.6).
     with mmengine_checkpoint_globals():
         runner.train()
+    del runner  # its DDP model holds the process group (see the function)
     close_process_group()
 
 

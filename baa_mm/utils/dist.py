@@ -1,4 +1,5 @@
 """Distributed set-up that also works on machines without a GPU."""
+import gc
 import os
 from typing import Tuple
 
@@ -96,10 +97,17 @@ def init_launcher(launcher: str) -> Tuple[int, int]:
 def close_process_group() -> None:
     """Destroy the default process group, if any, before the process ends.
 
-    Leaving a gloo group to the interpreter's shutdown sometimes aborted a
-    rank (``terminate called without an active exception``, exit -6) on
-    these CPUs after a successful run; the tools call this at their end.
+    A group left to the interpreter's shutdown sometimes aborted a rank
+    after a successful run (``terminate called without an active
+    exception``, exit -6, no Python frame): its gloo threads were torn down
+    during finalisation. Destroying the group is not enough on its own: a
+    DDP model holds the group too, and the Runner keeps the model in
+    reference cycles that outlive ``del runner`` until the collector runs.
+    So the caller drops its Runner first, and this collects garbage (the
+    DDP model goes now, while the interpreter is alive) before the barrier
+    and the destruction. The tools call this at their end.
     """
     if dist.is_available() and dist.is_initialized():
+        gc.collect()
         dist.barrier()
         dist.destroy_process_group()
