@@ -11,8 +11,8 @@ generated under ``--work-dir`` unless ``--src`` is given):
 1. ``tools/infer.py`` in one process writes ``single.csv`` (timed);
 2. ``tools/dist_infer.sh`` with ``--nproc`` ranks writes ``dist.csv``
    (timed); it must equal ``single.csv`` byte for byte;
-3. ``tools/dist_infer.sh`` again, killed with SIGKILL (the whole process
-   group: torchrun and every rank) once its journals hold
+3. ``tools/dist_infer.sh`` again, killed with SIGKILL (the launcher, torchrun
+   and every rank, each in a session of its own) once its journals hold
    ``--kill-at`` of the rows, then started again: the resumed run must say
    how many rows it found, and its CSV must equal ``single.csv`` (no row
    lost or written twice) with no journal left behind.
@@ -24,6 +24,7 @@ time, both including start-up (model building, folder search).
 """
 import argparse
 import os
+import re
 import os.path as osp
 import signal
 import subprocess
@@ -54,6 +55,39 @@ def _run(cmd, env) -> tuple:
         sys.exit(f'failed ({proc.returncode}): {" ".join(cmd)}\n'
                  f'{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}')
     return time.perf_counter() - t0, proc.stdout + proc.stderr
+
+
+def _descendants(pid: int) -> list:
+    """Every process below ``pid`` (Linux ``/proc``), children first."""
+    children = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open(f'/proc/{entry}/stat') as f:
+                    ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # the process ended meanwhile
+            children.setdefault(ppid, []).append(int(entry))
+    return _descendants_of(pid, children)
+
+
+def _descendants_of(pid: int, children: dict) -> list:
+    found = []
+    for child in children.get(pid, []):
+        found += _descendants_of(child, children) + [child]
+    return found
+
+
+def _crash(pid: int) -> None:
+    """SIGKILL ``pid`` and every process below it, as a machine failure
+    would. Killing the process group is not enough: torchrun starts each
+    rank in a session of its own, so its ranks outlive a killed launcher
+    and would finish the run."""
+    for p in _descendants(pid) + [pid]:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def _same(a: str, b: str) -> bool:
@@ -126,18 +160,22 @@ def main(argv=None) -> dict:
     run = subprocess.Popen(
         dist_cmd + _infer_args([], src, outs['killed'], args.batch_size),
         cwd=REPO, env=_env(args.port + 2), stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True)
+        stderr=subprocess.DEVNULL)
     target = int(args.kill_at * num_rows)
     while run.poll() is None and len(read_parts(outs['killed'])) < target:
         time.sleep(0.05)
-    os.killpg(run.pid, signal.SIGKILL)
+    _crash(run.pid)
     run.wait()
     done_at_kill = len(read_parts(outs['killed']))
     killed_early = not osp.exists(outs['killed'])
     t_resume, log = _run(dist_cmd + _infer_args([], src, outs['killed'],
                                                 args.batch_size),
                          _env(args.port + 3))
-    said = f'resuming, {done_at_kill} of {num_rows} rows' in log
+    with open(osp.join(args.work_dir, 'resume.log'), 'w') as f:
+        f.write(log)
+    found = re.search(r'resuming, (\d+) of (\d+) rows', log)
+    said = found is not None and found.groups() == (str(done_at_kill),
+                                                    str(num_rows))
     resumed_same = _same(outs['single'], outs['killed'])
     leftovers = [f for f in os.listdir(args.work_dir) if '.part.' in f]
 
@@ -152,7 +190,8 @@ def main(argv=None) -> dict:
           f'{t_dist:.1f} s; ratio {result["speedup"]:.2f}x')
     print(f'{args.nproc}-rank CSV identical to one process: {dist_same}')
     print(f'killed with {done_at_kill} of {num_rows} rows journalled '
-          f'(before the merge: {killed_early}); resume said so: {said}; '
+          f'(before the merge: {killed_early}); resume said so: {said} '
+          f'({found.group(0) if found else "no resume line"}); '
           f'resumed in {t_resume:.1f} s; CSV identical: {resumed_same}; '
           f'journals left: {len(leftovers)}')
     ok = dist_same and resumed_same and said and killed_early and \
