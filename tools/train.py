@@ -33,7 +33,8 @@ def parse_args():
         '--amp',
         action='store_true',
         help='mixed precision: AmpOptimWrapper on CUDA, bf16 autocast '
-        '(Bf16OptimWrapper) on CPU')
+        '(Bf16OptimWrapper) on CPU; fp32 with a warning on a CPU without '
+        'fast bf16 kernels')
     parser.add_argument('--data-root', help='override every dataset data_root')
     parser.add_argument(
         '--no-validate', action='store_true', help='skip validation')

@@ -3,7 +3,9 @@
 Builds the model of CONFIG, feeds random (N, C, S, S) images through the
 real ``train_step`` (data preprocessor, loss, backward, optimizer step) and
 prints the median step time and images/s for each precision/memory-format
-combination. A benchmark, not a test: numbers depend on the machine.
+combination. bf16 is forced (``cpu_fallback=False``) so that the printout
+shows what bf16 costs on a CPU where the wrapper would fall back to fp32.
+A benchmark, not a test: numbers depend on the machine.
 
 Example:
     python tools/analysis_tools/benchmark_train_step.py \
@@ -20,7 +22,7 @@ from mmengine.optim import OptimWrapper
 from baa_mm.engine import Bf16OptimWrapper
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
-from baa_mm.utils import register_all_modules
+from baa_mm.utils import cpu_has_fast_bf16, register_all_modules
 
 
 def _batch(n: int, size: int, channels: int) -> dict:
@@ -41,7 +43,8 @@ def main():
     register_all_modules()
     cfg = Config.fromfile(args.config)
     print(f'torch {torch.__version__}, threads {torch.get_num_threads()}, '
-          f'cpu capability {torch.backends.cpu.get_cpu_capability()}, '
+          f'cpu capability {torch.backends.cpu.get_cpu_capability()} '
+          f'(fast bf16: {cpu_has_fast_bf16()}), '
           f'batch {args.batch}, {args.size}x{args.size}')
     batch = _batch(args.batch, args.size, 1)
     for channels_last in (False, True):
@@ -52,8 +55,11 @@ def main():
             model = MODELS.build(model_cfg)
             model.init_weights()
             model.train()
+            kwargs = dict(cpu_fallback=False) \
+                if wrapper_cls is Bf16OptimWrapper else {}
             wrapper = wrapper_cls(
-                optimizer=torch.optim.AdamW(model.parameters(), lr=1e-4))
+                optimizer=torch.optim.AdamW(model.parameters(), lr=1e-4),
+                **kwargs)
             times = []
             for i in range(args.warmup + args.steps):
                 t0 = time.perf_counter()
