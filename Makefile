@@ -22,7 +22,7 @@ demo: phantom
 	$(PY) tools/analysis_tools/mean_predictor_mae.py $(DEMO_CFG)
 
 test: env
-	$(PY) -m pytest tests -q -p no:cacheprovider
+	$(PY) -m pytest tests -q -p no:cacheprovider --durations=25
 
 clean-demo:
 	rm -rf $(DEMO_DIR)
