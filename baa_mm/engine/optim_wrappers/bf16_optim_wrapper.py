@@ -44,6 +44,7 @@ class Bf16OptimWrapper(OptimWrapper):
         self.device_type = device_type
         self.cpu_fallback = cpu_fallback
         self._warned = False
+        self._uses_bf16 = None
 
     def _device_type(self) -> str:
         if self.device_type is not None:
@@ -54,9 +55,13 @@ class Bf16OptimWrapper(OptimWrapper):
         return 'cuda' if torch.cuda.is_available() else 'cpu'
 
     def uses_bf16(self) -> bool:
-        """Whether forward passes run under bf16 autocast on this machine."""
-        return not (self.cpu_fallback and self._device_type() == 'cpu'
-                    and not cpu_has_fast_bf16())
+        """Whether forward passes run under bf16 autocast on this machine
+        (asked once: the answer cannot change during a run)."""
+        if self._uses_bf16 is None:
+            self._uses_bf16 = not (self.cpu_fallback
+                                   and self._device_type() == 'cpu'
+                                   and not cpu_has_fast_bf16())
+        return self._uses_bf16
 
     @contextmanager
     def optim_context(self, model: torch.nn.Module):
