@@ -129,9 +129,11 @@ def test_dist_train_two_simulated_nodes_trains_and_resumes(phantom_root,
                 break
             time.sleep(0.2)
         for p in procs:
-            if p.poll() is None:  # torchrun and its rank too
-                os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
+            if p.poll() is None:
+                # SIGTERM: torchrun stops its rank, which runs in a session
+                # of its own and would outlive a SIGKILL of this group
+                os.killpg(p.pid, signal.SIGTERM)
+            p.wait(timeout=120)
         logs = []
         for out in outs:
             out.seek(0)

@@ -24,8 +24,8 @@ time, both including start-up (model building, folder search).
 """
 import argparse
 import os
-import re
 import os.path as osp
+import re
 import signal
 import subprocess
 import sys

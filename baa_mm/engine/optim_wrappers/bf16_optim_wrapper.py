@@ -43,7 +43,6 @@ class Bf16OptimWrapper(OptimWrapper):
         super().__init__(**kwargs)
         self.device_type = device_type
         self.cpu_fallback = cpu_fallback
-        self._warned = False
         self._uses_bf16 = None
 
     def _device_type(self) -> str:
@@ -56,21 +55,13 @@ class Bf16OptimWrapper(OptimWrapper):
 
     def uses_bf16(self) -> bool:
         """Whether forward passes run under bf16 autocast on this machine
-        (asked once: the answer cannot change during a run)."""
+        (decided, and a fallback logged, once: the answer cannot change
+        during a run)."""
         if self._uses_bf16 is None:
             self._uses_bf16 = not (self.cpu_fallback
                                    and self._device_type() == 'cpu'
                                    and not cpu_has_fast_bf16())
-        return self._uses_bf16
-
-    @contextmanager
-    def optim_context(self, model: torch.nn.Module):
-        if self.uses_bf16():
-            autocast = torch.autocast(device_type=self._device_type(),
-                                      dtype=torch.bfloat16)
-        else:
-            autocast = nullcontext()
-            if not self._warned:
+            if not self._uses_bf16:
                 print_log(
                     'Bf16OptimWrapper: this CPU has no fast bf16 kernels '
                     f'(torch CPU capability '
@@ -78,6 +69,12 @@ class Bf16OptimWrapper(OptimWrapper):
                     'autocast would be ~10x slower than fp32), so training '
                     'runs in fp32. Set optim_wrapper.cpu_fallback=False to '
                     'force bf16.', logger='current', level=30)
-                self._warned = True
+        return self._uses_bf16
+
+    @contextmanager
+    def optim_context(self, model: torch.nn.Module):
+        autocast = torch.autocast(
+            device_type=self._device_type(),
+            dtype=torch.bfloat16) if self.uses_bf16() else nullcontext()
         with super().optim_context(model), autocast:
             yield
