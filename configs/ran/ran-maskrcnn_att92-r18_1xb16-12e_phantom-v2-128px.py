@@ -1,11 +1,14 @@
 # CPU-sized segment-then-regress model on phantom v2 (tags, markers,
 # rulers, collimation, second hands): Mask R-CNN R-18-FPN + a narrow residual
 # attention network (Attention-92 layout, base width 16) with sex, 128 px,
-# AdamW one-cycle, 12 epochs (about 25 min on 2 CPU cores), bf16. Ablations
+# AdamW one-cycle, 12 epochs (about 25 min in bf16 on 2 AVX512-BF16 cores,
+# about 40 min in fp32 on 2 AVX2 cores), bf16 where fast. Ablations
 # in this folder change one thing each: -wo-seg (whole image), -wo-att3 (no
 # Att3_2/Att3_3), -wo-att3mask (their soft masks only), -wo-sex, -joint
 # (binary masks: the age loss does not reach the segmenter), -pred (train
-# on the predicted hand). End to end (coupling=soft) since 2026-12-01.
+# on the predicted hand). End to end (coupling=soft) since 2026-12-01; on
+# phantom v2 (6 epochs, two seeds) -joint is better and keeps better masks
+# (docs/model_zoo.md, "end to end vs jointly trained").
 _base_ = [
     '../_base_/models/ran_mask_rcnn_r18_hand.py',
     '../_base_/datasets/phantom-v2_bone-age-hands_128px.py',
