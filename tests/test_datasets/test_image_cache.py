@@ -427,4 +427,6 @@ def test_benchmark_tool_runs(src, tmp_path, capsys):
     finally:
         cv2.setNumThreads(threads)  # the tool sets it for its process
     assert res['raw']['total_ips'] > 0 and res['cache']['total_ips'] > 0
-    assert 'speed-up (cache / raw)' in capsys.readouterr().out
+    assert res['peak_mib'] > 0
+    out = capsys.readouterr().out
+    assert 'speed-up (cache / raw)' in out and 'peak resident memory' in out

@@ -104,6 +104,10 @@ def test_latency_benchmark_times_every_stage(capsys):
         '--repeats', '1', '--breakdown', '--device', 'cpu'])
     out = capsys.readouterr().out
     assert 'ratio prsnet / baseline:' in out
+    # a peak-memory line per model, PRSNet's read after the baseline's
+    peaks = [float(line.split('high-water ')[1].split(' MiB')[0])
+             for line in out.splitlines() if 'peak memory' in line]
+    assert len(peaks) == 2 and 0 < peaks[0] <= peaks[1]
     for stage in ('trunk (ResNet + relation)', 'anchor scores + NMS',
                   'RoIAlign crops (full res)', 'part CNN', 'head'):
         assert stage in out

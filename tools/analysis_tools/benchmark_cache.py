@@ -12,7 +12,8 @@ to ``--target`` px long side (what a pipeline needs; ``INTER_AREA`` for
 both), for the raw files and for the cache. One warm-up pass of each (so that
 both are read from the OS page cache: this compares decoding cost, not
 disk), then ``--passes`` timed passes, alternating raw and cache so that
-background load affects both alike; the median pass is reported.
+background load affects both alike; the median pass is reported, with
+the process's peak resident memory.
 
 OpenCV runs single-threaded by default (``--cv-threads 0``), as in mmengine
 dataloader workers.
@@ -27,6 +28,7 @@ import cv2
 
 from baa_mm.datasets.image_cache import CachedImageResolver, build_cache
 from baa_mm.datasets.image_io import decode_radiograph
+from baa_mm.utils import peak_rss_mib
 
 #: The full-size radiographs beside the project (never copied into it).
 DEFAULT_SRC = osp.join(osp.dirname(osp.abspath(__file__)), '..', '..', '..',
@@ -128,6 +130,9 @@ def main(argv=None) -> dict:
                                / result['raw']['total_ips'])
     print(f'speed-up (cache / raw): {result["speedup_total"]:.2f}x with '
           f'resize, {result["speedup_decode"]:.2f}x read+decode only')
+    result['peak_mib'] = peak_rss_mib()[0]
+    print(f'peak resident memory of this process: {result["peak_mib"]:.0f} '
+          'MiB')
     return result
 
 

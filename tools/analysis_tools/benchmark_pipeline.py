@@ -25,7 +25,6 @@ Example::
         --data-root ../shared/data/rsna100 --iters 30
 """
 import argparse
-import resource
 import statistics
 import tempfile
 import time
@@ -39,7 +38,8 @@ from mmengine.runner import Runner
 from torch.utils.data import DataLoader
 
 from baa_mm.registry import DATASETS, MODELS
-from baa_mm.utils import apply_data_root, register_all_modules
+from baa_mm.utils import (apply_data_root, peak_rss_mib,
+                          register_all_modules)
 
 
 def _config(path: str, data_root: str, num_images: int,
@@ -89,13 +89,6 @@ def time_plain_loop(cfg: Config, items: list) -> List[float]:
         times.append(t1 - t0)
         t0 = t1
     return times
-
-
-def peak_rss_mib() -> tuple:
-    """(this process, its finished children) peak resident memory, MiB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, kids
 
 
 def parse_args(argv=None):

@@ -8,7 +8,11 @@ median of each is printed with the ratio. PRSNet's crops come from a
 full-resolution image (``--hr-size``, RSNA radiographs are about 2000 x
 1600) so their cost is included. ``--breakdown`` times PRSNet's stages
 (trunk with relation modules, anchor scoring + NMS, RoIAlign crops, part
-CNN, head) to show where the extra time goes. A benchmark, not a test.
+CNN, head) to show where the extra time goes. Peak memory: on CUDA the
+peak allocated by each model's warm-up; on a CPU the process's resident
+high-water mark after the baseline's warm-up and after PRSNet's (run in
+that order, so the second minus the first is what PRSNet needs beyond the
+baseline's peak). A benchmark, not a test.
 
 Example:
     python tools/analysis_tools/benchmark_prsnet_latency.py --breakdown
@@ -24,7 +28,7 @@ from baa_mm.models.estimators.base import full_res_factors, valid_shapes
 from baa_mm.models.utils import map_boxes
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
-from baa_mm.utils import register_all_modules
+from baa_mm.utils import cuda_peak_mib, peak_rss_mib, register_all_modules
 
 PRSNET = 'configs/prsnet/prsnet_r34_1xb16-100e_rsna-512px.py'
 BASELINE = 'configs/prsnet/prsnet-baseline_r34_1xb16-100e_rsna-512px.py'
@@ -150,9 +154,14 @@ def main(argv=None):
         args.device.split(':')[0], dtype=torch.bfloat16, enabled=args.bf16)
     times = dict(prsnet=[], baseline=[])
     with torch.no_grad(), ctx:
-        for _ in range(args.warmup):
-            prs(**data_prs, mode='predict')
-            base(**data_base, mode='predict')
+        peak = {}
+        cuda_peak_mib(args.device, reset=True)
+        for name, model, data in (('baseline', base, data_base),
+                                  ('prsnet', prs, data_prs)):
+            for _ in range(args.warmup):
+                model(**data, mode='predict')
+            peak[name] = (cuda_peak_mib(args.device, reset=True),
+                          peak_rss_mib()[0])
         for _ in range(args.repeats):
             times['prsnet'].append(
                 timed(lambda: prs(**data_prs, mode='predict'), args.device))
@@ -165,6 +174,13 @@ def main(argv=None):
                   f'{min(times[k]):.1f}, max {max(times[k]):.1f}')
         print(f'ratio prsnet / baseline: {med["prsnet"] / med["baseline"]:.3f}'
               f' (target <= 1.25; paper ~1.1)')
+        for k in ('baseline', 'prsnet'):
+            cuda, rss = peak[k]
+            print(f'{k:>9}: peak memory '
+                  + (f'{cuda:.0f} MiB allocated on {args.device}, '
+                     if cuda else '')
+                  + f'process resident high-water {rss:.0f} MiB after its '
+                  'warm-up')
         if args.breakdown:
             parts = breakdown(prs, data_prs, args.device, args.repeats)
             total = sum(parts.values())

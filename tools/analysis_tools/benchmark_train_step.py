@@ -3,7 +3,9 @@
 Builds the model of CONFIG, feeds random (N, C, S, S) images through the
 real ``train_step`` (data preprocessor, loss, backward, optimizer step) and
 prints the median step time and images/s for each precision/memory-format
-combination. bf16 is forced (``cpu_fallback=False``) so that the printout
+combination, with the process's resident high-water mark after it (the
+mark never goes down, so a rise shows a combination needing more than all
+before it). bf16 is forced (``cpu_fallback=False``) so that the printout
 shows what bf16 costs on a CPU where the wrapper would fall back to fp32.
 A benchmark, not a test: numbers depend on the machine.
 
@@ -22,7 +24,8 @@ from mmengine.optim import OptimWrapper
 from baa_mm.engine import Bf16OptimWrapper
 from baa_mm.registry import MODELS
 from baa_mm.structures import BoneAgeDataSample
-from baa_mm.utils import cpu_has_fast_bf16, register_all_modules
+from baa_mm.utils import (cpu_has_fast_bf16, peak_rss_mib,
+                          register_all_modules)
 
 
 def _batch(n: int, size: int, channels: int) -> dict:
@@ -69,7 +72,8 @@ def main():
             med = statistics.median(times)
             name = 'bf16' if wrapper_cls is Bf16OptimWrapper else 'fp32'
             print(f'{name} channels_last={channels_last!s:5}: '
-                  f'{med:.3f} s/step, {args.batch / med:.0f} images/s')
+                  f'{med:.3f} s/step, {args.batch / med:.0f} images/s; '
+                  f'peak resident {peak_rss_mib()[0]:.0f} MiB so far')
 
 
 if __name__ == '__main__':
