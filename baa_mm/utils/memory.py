@@ -13,6 +13,8 @@ def peak_rss_mib() -> Tuple[float, float]:
 
     The process figure is a high-water mark since the process started: it
     never goes down, so two models timed in one process share one figure.
+    On Linux a process also starts from its parent's peak at ``fork``, so
+    run benchmarks from a shell, not from a large Python process.
     """
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
