@@ -8,9 +8,11 @@
 # baseline), EMA of weights, bf16. Trained end to end from random
 # initialisation in one run (the paper's L = L_cls + L_box + L_mask +
 # L_reg, soft coupling): the segmenter is not pre-trained, so its training
-# is inside the budget. A step (batch 16) costs about as much as the
-# baseline's 60-epoch budget divided by the epochs here (measured the same
-# day, docs/model_zoo.md): 3 epochs is that budget.
+# is inside the budget. 2 epochs (1,238 steps of batch 16) should take
+# about 63 min on 2 AVX512-BF16 cores (estimated from the rsna100 demo's
+# 0.19 s per image), within the baseline's 79 min for 60
+# epochs, and 100 min on 2 AVX2 cores in fp32, the time of about 15.6
+# baseline epochs there (docs/model_zoo.md, R4).
 # Augmentation: flip only, as the other RAN configs; the baseline's
 # RandomAffine does not move hand masks.
 #   python tools/dataset_converters/pseudo_hand_masks.py data/rsna100/train \
